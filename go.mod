@@ -1,0 +1,3 @@
+module github.com/presence-sync/presence-sync
+
+go 1.26

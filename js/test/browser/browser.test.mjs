@@ -1,0 +1,23 @@
+// Browser tests: one headless Chromium, one server, several pages.
+// Run with `node --test js/test/browser/` (make test-browser).
+
+import { before, after, describe } from "node:test";
+import { startHarness } from "./harness.mjs";
+import { streamsSuite } from "./streams.suite.mjs";
+
+/** @type {import("./harness.mjs").Harness | undefined} */
+let harness;
+const h = () => {
+  if (!harness) throw new Error("harness not started");
+  return harness;
+};
+
+describe("browser", () => {
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => {
+    await harness?.close();
+  });
+  streamsSuite(h);
+});

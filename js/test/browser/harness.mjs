@@ -1,0 +1,117 @@
+// Shared browser-test harness: one static server, one headless Chromium (Debian's,
+// driven by playwright-core), a fresh profile, and a fake CCP hostname resolved to
+// 127.0.0.1 so that the CCP frame is cross-origin like the real one.
+
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium } from "playwright-core";
+import { startServer, jsRoot } from "../server.mjs";
+
+/** The hostname the fake CCP is served under (mapped to 127.0.0.1 by Chromium). */
+export const CCP_HOST = "ccp.presence-sync.test";
+
+export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+
+/** Directory for screenshots and other test output (gitignored). */
+export const ARTIFACTS = path.join(jsRoot, "test", "artifacts");
+
+/**
+ * @typedef {object} Harness
+ * @property {import("playwright-core").Browser} browser
+ * @property {string} base       origin of the test pages, e.g. http://127.0.0.1:41234
+ * @property {string} ccpBase    origin of the fake CCP, e.g. http://ccp.presence-sync.test:41234
+ * @property {(urlPath: string) => Promise<import("playwright-core").Page>} open  opens a page, collecting console errors
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Starts the server and the browser.
+ * @returns {Promise<Harness>}
+ */
+export async function startHarness() {
+  if (!fs.existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: run "make chromium" (apt-get install -y chromium)`);
+  }
+  for (const f of ["presence-sync.js", "presence-sync.mjs", "presence-sync.wasm", "wasm_exec.js"]) {
+    if (!fs.existsSync(path.join(jsRoot, "dist", f))) {
+      throw new Error(`js/dist/${f} is missing: run "make dist" first`);
+    }
+  }
+  const srv = await startServer();
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "presence-sync-chromium-"));
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    // playwright-core adds its own defaults; these are the flags this project relies on.
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      `--user-data-dir=${profile}`,
+      `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1`,
+      "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
+    ],
+  });
+  const base = srv.url;
+  const ccpBase = `http://${CCP_HOST}:${srv.port}`;
+  return {
+    browser,
+    base,
+    ccpBase,
+    async open(urlPath) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+      /** @type {string[]} */
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      page.on("console", (m) => {
+        if (process.env.BROWSER_LOG) console.log(`[browser ${m.type()}] ${m.text()}`);
+      });
+      Object.defineProperty(page, "pageErrors", { value: errors });
+      await page.goto(base + urlPath);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await srv.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The fake CCP frame of a page (cross-origin iframe created by connect.core.initCCP).
+ * @param {import("playwright-core").Page} page
+ * @returns {Promise<import("playwright-core").Frame>}
+ */
+export async function ccpFrame(page) {
+  const deadline = Date.now() + 10000;
+  for (;;) {
+    const f = page.frames().find((fr) => fr.url().includes(`${CCP_HOST}`));
+    if (f) {
+      await f.waitForFunction(() => "fakeCCP" in window);
+      return f;
+    }
+    if (Date.now() > deadline) throw new Error("the fake CCP frame did not appear");
+    await page.waitForTimeout(25);
+  }
+}
+
+/**
+ * Polls fn in the page until it returns a truthy value.
+ * @template T
+ * @param {import("playwright-core").Page | import("playwright-core").Frame} target
+ * @param {string | ((arg: any) => T)} fn
+ * @param {any} [arg]
+ * @param {number} [timeout]
+ * @returns {Promise<T>}
+ */
+export async function waitFor(target, fn, arg, timeout = 8000) {
+  const h = await target.waitForFunction(/** @type {any} */ (fn), arg, { timeout, polling: 20 });
+  return /** @type {T} */ (await h.jsonValue());
+}

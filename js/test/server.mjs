@@ -1,0 +1,137 @@
+// A small static file server for the browser tests and the demo.
+// It listens on 127.0.0.1 only and serves a fixed set of mounts:
+//
+//   /dist/      js/dist (the built shim, wasm_exec.js, presence-sync.wasm)
+//   /streams/   amazon-connect-streams/release (the real Streams library from npm)
+//   /fake-ccp/  js/fake-ccp (the simulated CCP frame)
+//   /pages/     js/test/pages (test pages)
+//   /demo/      js/demo (the demo page)
+//   /testdata/  the repository's testdata/
+//
+// Pages under /pages/ may ask for a Content-Security-Policy header with
+// `?csp=<policy>` so that tests can reproduce a page that blocks WebAssembly.
+
+import http from "node:http";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The js/ directory. */
+export const jsRoot = path.resolve(here, "..");
+/** The repository root. */
+export const repoRoot = path.resolve(jsRoot, "..");
+
+/** @type {Record<string, string>} */
+const mounts = {
+  "/dist/": path.join(jsRoot, "dist"),
+  "/streams/": path.join(jsRoot, "node_modules", "amazon-connect-streams", "release"),
+  "/fake-ccp/": path.join(jsRoot, "fake-ccp"),
+  "/pages/": path.join(jsRoot, "test", "pages"),
+  "/demo/": path.join(jsRoot, "demo"),
+  "/testdata/": path.join(repoRoot, "testdata"),
+};
+
+/** @type {Record<string, string>} */
+const types = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".wasm": "application/wasm",
+  ".png": "image/png",
+  ".svg": "image/svg+xml",
+  ".ts": "text/plain; charset=utf-8",
+  ".gz": "application/gzip",
+};
+
+/**
+ * Resolves a URL path to a file inside one of the mounts, or null.
+ * @param {string} urlPath
+ * @returns {string | null}
+ */
+export function resolvePath(urlPath) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes("\0")) return null;
+  for (const [prefix, dir] of Object.entries(mounts)) {
+    if (!decoded.startsWith(prefix)) continue;
+    const rel = decoded.slice(prefix.length) || "index.html";
+    const file = path.resolve(dir, rel);
+    if (file !== dir && !file.startsWith(dir + path.sep)) return null;
+    return file;
+  }
+  return null;
+}
+
+/**
+ * Starts the server.
+ * @param {{port?: number, host?: string, log?: boolean}} [opts]
+ * @returns {Promise<{server: http.Server, port: number, url: string, close: () => Promise<void>, requests: string[]}>}
+ */
+export function startServer(opts = {}) {
+  const host = opts.host ?? "127.0.0.1";
+  /** @type {string[]} */
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    requests.push(`${req.headers.host ?? ""}${url.pathname}`);
+    if (opts.log) console.log(`${req.method} ${req.headers.host}${url.pathname}`);
+    if (url.pathname === "/") {
+      res.writeHead(302, { Location: "/demo/" });
+      res.end();
+      return;
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.writeHead(405).end();
+      return;
+    }
+    let file = resolvePath(url.pathname);
+    if (file && url.pathname.endsWith("/")) file = path.join(file, "index.html");
+    if (!file) {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+      return;
+    }
+    fs.stat(file, (err, st) => {
+      if (err || !st.isFile()) {
+        res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
+        return;
+      }
+      /** @type {Record<string, string|number>} */
+      const headers = {
+        "Content-Type": types[path.extname(file)] ?? "application/octet-stream",
+        "Content-Length": st.size,
+        "Cache-Control": "no-store",
+      };
+      const csp = url.searchParams.get("csp");
+      if (csp && url.pathname.startsWith("/pages/") && file.endsWith(".html")) {
+        headers["Content-Security-Policy"] = csp;
+      }
+      res.writeHead(200, headers);
+      if (req.method === "HEAD") {
+        res.end();
+        return;
+      }
+      fs.createReadStream(file).pipe(res);
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? 0, host, () => {
+      const addr = server.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      resolve({
+        server,
+        port,
+        url: `http://${host}:${port}`,
+        requests,
+        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+      });
+    });
+  });
+}

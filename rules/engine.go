@@ -1,0 +1,388 @@
+package rules
+
+import (
+	"encoding/json"
+	"strconv"
+)
+
+// Engine is a compiled rules document: compile once, evaluate many.
+// It is immutable and safe for concurrent use.
+type Engine struct {
+	doc      *Document
+	rules    []Rule
+	bySource [numSources][]int32 // indexes of active rules, in document order
+	warnings Diagnostics
+}
+
+// Compile parses and checks a document and builds an engine. With errors it
+// returns a *Error with code invalid-rules listing every problem.
+func Compile(data []byte) (*Engine, error) {
+	doc, diags := Parse(data)
+	if diags.HasErrors() {
+		return nil, invalidRules(diags)
+	}
+	e := New(doc)
+	e.warnings = diags
+	return e, nil
+}
+
+func invalidRules(diags Diagnostics) *Error {
+	n := len(diags.Errors())
+	msg := "the rules are invalid: " + strconv.Itoa(n) + " problem"
+	if n != 1 {
+		msg += "s"
+	}
+	return &Error{Code: CodeInvalidRules, Message: msg + ":\n" + diags.Errors().String(), Problems: diags}
+}
+
+// New builds an engine from a parsed document (which should have no errors).
+func New(doc *Document) *Engine {
+	e := &Engine{doc: doc, rules: doc.Rules}
+	for i := range e.rules {
+		r := &e.rules[i]
+		r.Index = i
+		if r.Active && r.Source > SourceNone && r.Source < numSources {
+			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
+		}
+	}
+	return e
+}
+
+// Document returns the compiled document.
+func (e *Engine) Document() *Document { return e.doc }
+
+// Rules returns the compiled rules.
+func (e *Engine) Rules() []Rule { return e.rules }
+
+// Warnings returns the warnings found while compiling.
+func (e *Engine) Warnings() Diagnostics { return e.warnings }
+
+// Outcome is what became of one rule for one event.
+type Outcome uint8
+
+// Outcomes.
+const (
+	OutcomeOtherSource Outcome = iota // the rule listens to another source
+	OutcomeInactive
+	OutcomeNoMatch     // the criterion is false
+	OutcomeUnavailable // an operand has no value (e.g. a percentage with capacity 0)
+	OutcomeNotNumeric  // an ordering comparator met a non-number
+	OutcomeNotLogout   // a Logout rule whose criterion is not New State = "Offline"
+	OutcomeMatched     // the rule matched and its action is the one for its destination
+	OutcomeShadowed    // the rule matched but an earlier rule already won its destination
+)
+
+var outcomeNames = [...]string{"other-source", "inactive", "no-match", "unavailable", "not-numeric", "not-logout", "matched", "shadowed"}
+
+func (o Outcome) String() string { return outcomeNames[o] }
+
+// RuleTrace says whether one rule matched and, if not, why.
+type RuleTrace struct {
+	rule    *Rule
+	Outcome Outcome
+	A, B    Value // what the operands read (considered rules only)
+	Winner  int   // for shadowed rules: the index of the rule that won
+}
+
+// Index and Name identify the rule.
+func (t *RuleTrace) Index() int   { return t.rule.Index }
+func (t *RuleTrace) Name() string { return t.rule.Name }
+
+// Matched reports whether the rule's criterion was true.
+func (t *RuleTrace) Matched() bool {
+	return t.Outcome == OutcomeMatched || t.Outcome == OutcomeShadowed
+}
+
+// Reason explains the outcome in words.
+func (t *RuleTrace) Reason() string {
+	r := t.rule
+	switch t.Outcome {
+	case OutcomeOtherSource:
+		return "listens to " + quote(r.Source.String())
+	case OutcomeInactive:
+		return "inactive"
+	case OutcomeNotLogout:
+		return `a Logout rule fires only on "Salesforce Agent New State" "Equal to" "Offline"`
+	}
+	crit := describe(r.OperandA, t.A) + " " + comparatorSymbols[r.Comparator] + " " + describe(r.OperandB, t.B)
+	switch t.Outcome {
+	case OutcomeMatched:
+		return crit + " is true: write " + r.Destination.String() + " = " + quote(r.Value)
+	case OutcomeShadowed:
+		return crit + " is true, but rules[" + strconv.Itoa(t.Winner) + "] already decided " + r.Destination.String() + " (first match wins)"
+	case OutcomeUnavailable:
+		return crit + " cannot be tested: " + unavailableWhy(r, t)
+	case OutcomeNotNumeric:
+		return crit + " is false: " + quote(r.Comparator.String()) + " needs numbers on both sides"
+	}
+	return crit + " is false"
+}
+
+func unavailableWhy(r *Rule, t *RuleTrace) string {
+	for _, s := range []struct {
+		o Operand
+		v Value
+	}{{r.OperandA, t.A}, {r.OperandB, t.B}} {
+		if s.v.Kind == Unavailable {
+			switch s.o {
+			case OperandNewWorkloadPct, OperandPreviousWorkloadPct:
+				return s.o.String() + " is unavailable (configured capacity is unknown or not above 0)"
+			default:
+				return s.o.String() + " is unavailable (not reported yet)"
+			}
+		}
+	}
+	return "an operand is unavailable"
+}
+
+func describe(o Operand, v Value) string {
+	if o == OperandStatic {
+		return v.String()
+	}
+	return o.String() + " (" + v.String() + ")"
+}
+
+// MarshalJSON writes {index, name, matched, outcome, reason, operandA, operandB}.
+func (t RuleTrace) MarshalJSON() ([]byte, error) {
+	type wire struct {
+		Index    int    `json:"index"`
+		Name     string `json:"name"`
+		Matched  bool   `json:"matched"`
+		Outcome  string `json:"outcome"`
+		Reason   string `json:"reason"`
+		OperandA *Value `json:"operandA,omitempty"`
+		OperandB *Value `json:"operandB,omitempty"`
+	}
+	w := wire{Index: t.rule.Index, Name: t.rule.Name, Matched: t.Matched(), Outcome: t.Outcome.String(), Reason: t.Reason()}
+	if t.Outcome >= OutcomeNoMatch && t.Outcome != OutcomeNotLogout {
+		w.OperandA, w.OperandB = &t.A, &t.B
+	}
+	return json.Marshal(w)
+}
+
+// Action is a write a rule asks for, and what became of it.
+type Action struct {
+	ID               int64        `json:"id,omitempty"`
+	Destination      Destination  `json:"destination"`
+	Value            string       `json:"value"`
+	Rule             string       `json:"rule"`
+	RuleIndex        int          `json:"ruleIndex"`
+	Status           ActionStatus `json:"status,omitempty"`
+	Reason           string       `json:"reason,omitempty"`
+	Error            string       `json:"error,omitempty"`
+	EnqueueNextState bool         `json:"enqueueNextState,omitempty"`
+	StatusID         string       `json:"statusId,omitempty"`
+	Attempt          int          `json:"attempt,omitempty"`
+}
+
+// ActionStatus is where a write stands.
+type ActionStatus string
+
+// Action statuses (DESIGN.md "Browser API").
+const (
+	StatusIssued     ActionStatus = "issued"
+	StatusApplied    ActionStatus = "applied"
+	StatusRetrying   ActionStatus = "retrying"
+	StatusFailed     ActionStatus = "failed"
+	StatusSkipped    ActionStatus = "skipped"
+	StatusDeferred   ActionStatus = "deferred"
+	StatusEnqueued   ActionStatus = "enqueued"
+	StatusSuperseded ActionStatus = "superseded"
+	StatusQueued     ActionStatus = "queued" // waiting for the write in flight to its destination
+	StatusPaused     ActionStatus = "paused" // the loop breaker holds the destination
+)
+
+// Decision is what one event led to (Semantics 13).
+type Decision struct {
+	Seq      int64       `json:"seq"`
+	Time     int64       `json:"time"`
+	Event    Event       `json:"event"`
+	Snapshot Snapshot    `json:"snapshot"`
+	Echo     bool        `json:"echo"`
+	Note     string      `json:"note,omitempty"`
+	Rules    []RuleTrace `json:"rules"`
+	Actions  []*Action   `json:"actions"`
+}
+
+// Evaluate runs every active rule of the event's source, in document order,
+// against the event and the snapshot it saw. For each destination the first
+// matching rule wins. It does not decide whether a write is needed: that is
+// the coordinator's job (Semantics 8–12).
+func (e *Engine) Evaluate(ev *Event, snap *Snapshot) Decision {
+	d := Decision{Event: *ev, Snapshot: *snap, Rules: make([]RuleTrace, len(e.rules))}
+	e.evaluateInto(ev, snap, &d)
+	return d
+}
+
+func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
+	for i := range e.rules {
+		d.Rules[i].rule = &e.rules[i]
+		if !e.rules[i].Active {
+			d.Rules[i].Outcome = OutcomeInactive
+		}
+	}
+	var won [numDestinations]int
+	var actions [numDestinations]*Action
+	n := 0
+	if ev.Type <= SourceNone || ev.Type >= numSources {
+		return
+	}
+	for _, idx := range e.bySource[ev.Type] {
+		r := &e.rules[idx]
+		t := &d.Rules[idx]
+		if ev.Type == SourceSalesforceLogout && !isLogoutCriterion(r) {
+			t.Outcome = OutcomeNotLogout
+			continue
+		}
+		t.A = readOperand(r.OperandA, r.OperandAValue, ev, snap)
+		t.B = readOperand(r.OperandB, r.OperandBValue, ev, snap)
+		switch compareValues(r.Comparator, t.A, t.B) {
+		case matchYes:
+			if won[r.Destination] == 0 {
+				won[r.Destination] = int(idx) + 1
+				t.Outcome = OutcomeMatched
+				actions[r.Destination] = &Action{Destination: r.Destination, Value: r.Value, Rule: r.Label(), RuleIndex: int(idx)}
+				n++
+			} else {
+				t.Outcome = OutcomeShadowed
+				t.Winner = won[r.Destination] - 1
+			}
+		case matchUnavailable:
+			t.Outcome = OutcomeUnavailable
+		case matchNotNumeric:
+			t.Outcome = OutcomeNotNumeric
+		default:
+			t.Outcome = OutcomeNoMatch
+		}
+	}
+	if n > 0 {
+		d.Actions = make([]*Action, 0, n)
+	}
+	if n > 0 {
+		// Salesforce first, then Connect: a stable order for traces and tests.
+		for dst := DestinationSalesforce; dst < numDestinations; dst++ {
+			if actions[dst] != nil {
+				d.Actions = append(d.Actions, actions[dst])
+			}
+		}
+	}
+}
+
+// readOperand reads an operand from the event when it carries the value, else
+// from the last known state of that system (Semantics 2).
+func readOperand(o Operand, static Value, ev *Event, snap *Snapshot) Value {
+	switch o {
+	case OperandStatic:
+		return static
+	case OperandConnectNewState:
+		if ev.Type == SourceConnectStateChange {
+			return TextValue(ev.NewState)
+		}
+		return TextValue(snap.ConnectState)
+	case OperandConnectOldState:
+		if ev.Type == SourceConnectStateChange {
+			if ev.OldState != "" {
+				return TextValue(ev.OldState)
+			}
+			return TextValue(snap.ConnectState)
+		}
+		return TextValue(snap.ConnectPreviousState)
+	case OperandSalesforceNewState:
+		switch {
+		case ev.Type == SourceSalesforceLogout:
+			return Value{Kind: Text, Str: OfflineStatus}
+		case ev.Type == SourceSalesforceStateChange && ev.StatusAPIName != "":
+			return TextValue(ev.StatusAPIName)
+		}
+		return TextValue(snap.SalesforceStatus)
+	case OperandServiceChannel:
+		if ev.Type == SourceSalesforceWorkAccepted {
+			return TextValue(ev.ServiceChannel)
+		}
+		return TextValue(snap.ServiceChannel)
+	case OperandPreviousWorkload:
+		return numValue(pick(ev.PreviousWorkload, snap.PreviousWorkload))
+	case OperandNewWorkload:
+		return numValue(pick(ev.NewWorkload, snap.Workload))
+	case OperandConfiguredCapacity:
+		return numValue(pick(ev.ConfiguredCapacity, snap.ConfiguredCapacity))
+	case OperandPreviousWorkloadPct:
+		return pct(pick(ev.PreviousWorkload, snap.PreviousWorkload), pick(ev.ConfiguredCapacity, snap.ConfiguredCapacity))
+	case OperandNewWorkloadPct:
+		return pct(pick(ev.NewWorkload, snap.Workload), pick(ev.ConfiguredCapacity, snap.ConfiguredCapacity))
+	}
+	return Value{}
+}
+
+func pick(fromEvent, known OptNum) OptNum {
+	if fromEvent.OK {
+		return fromEvent
+	}
+	return known
+}
+
+func numValue(n OptNum) Value {
+	if !n.OK {
+		return Value{}
+	}
+	return Value{Kind: Number, Num: n.V}
+}
+
+// pct is workload / capacity × 100, unrounded; unavailable when capacity ≤ 0.
+func pct(workload, capacity OptNum) Value {
+	if !workload.OK || !capacity.OK || capacity.V <= 0 {
+		return Value{}
+	}
+	return Value{Kind: Number, Num: workload.V / capacity.V * 100}
+}
+
+type match uint8
+
+const (
+	matchNo match = iota
+	matchYes
+	matchUnavailable
+	matchNotNumeric
+)
+
+// compareValues applies a comparator (Semantics 3): numerically when both
+// sides are numbers, else as exact, case-sensitive strings; the ordering
+// comparators need numbers on both sides.
+func compareValues(c Comparator, a, b Value) match {
+	if a.Kind == Unavailable || b.Kind == Unavailable {
+		return matchUnavailable
+	}
+	num := a.Kind == Number && b.Kind == Number
+	var r bool
+	switch c {
+	case Equal, NotEqual:
+		if num {
+			r = a.Num == b.Num
+		} else {
+			r = a.text() == b.text()
+		}
+		if c == NotEqual {
+			r = !r
+		}
+	default:
+		if !num {
+			return matchNotNumeric
+		}
+		switch c {
+		case Greater:
+			r = a.Num > b.Num
+		case GreaterOrEqual:
+			r = a.Num >= b.Num
+		case Less:
+			r = a.Num < b.Num
+		case LessOrEqual:
+			r = a.Num <= b.Num
+		default:
+			return matchNo
+		}
+	}
+	if r {
+		return matchYes
+	}
+	return matchNo
+}
