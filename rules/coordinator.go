@@ -681,11 +681,16 @@ func (c *Coordinator) contactEnded(now int64) {
 	}
 	if w := ds.deferred; w != nil {
 		ds.deferred = nil
-		if c.snap.ConnectState == w.action.Value {
+		switch {
+		case c.snap.ConnectState == w.action.Value:
 			c.setStatus(w, StatusSkipped, "Amazon Connect is already "+quote(w.action.Value))
-			return
+		case c.connectType(c.snap.ConnectState) != "routable":
+			// The contact ended in a state the agent (or a next state) chose:
+			// that choice is newer than the deferred intent.
+			c.setStatus(w, StatusSuperseded, "the contact ended in "+quote(c.snap.ConnectState)+", a newer choice")
+		default:
+			c.submit(now, w)
 		}
-		c.submit(now, w)
 	}
 }
 

@@ -1,0 +1,123 @@
+package rules
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func loadScenario(t *testing.T, name string) *Scenario {
+	t.Helper()
+	sc, err := LoadScenario(filepath.Join("..", "testdata", "scenarios", name))
+	require.NoError(t, err)
+	return sc
+}
+
+// Every scenario in testdata passes (the CLI runs them too, in `make test`).
+func TestScenarios(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			sc, err := LoadScenario(f)
+			require.NoError(t, err)
+			res := sc.Run()
+			require.NoError(t, res.Err)
+			for _, sf := range res.Failures {
+				t.Errorf("step %d: %s\n expected: %s\n got: %s", sf.Step, sf.Problem, sf.Expected, sf.Got)
+			}
+		})
+	}
+}
+
+func TestBurstAccountsForEveryChange(t *testing.T) {
+	res := loadScenario(t, "burst-1000-changes.json").Run()
+	require.True(t, res.Passed(), "%+v", res.Failures)
+	total := 0
+	for st, n := range res.Statuses {
+		switch st {
+		case StatusApplied, StatusSkipped, StatusSuperseded:
+			total += n
+		default:
+			t.Errorf("%d actions ended %s", n, st)
+		}
+	}
+	assert.Equal(t, 1000, total, "each of the 1,000 changes fires one rule, and each action is accounted for")
+	assert.Greater(t, res.Statuses[StatusSuperseded], 500, "with 200 ms writes and a change every 7 ms most intents are replaced")
+}
+
+func TestLoopErrorNamesAllFourRules(t *testing.T) {
+	sc := loadScenario(t, "loop-breaker.json")
+	sc.Steps = sc.Steps[:2]
+	sc.Steps[1].ExpectError = nil
+	// Run by hand to capture the error.
+	docJSON, err := sc.rulesDocument()
+	require.NoError(t, err)
+	eng, err := Compile(docJSON)
+	require.NoError(t, err)
+	opts, err := ParseOptions(sc.Options)
+	require.NoError(t, err)
+	sim := &simulator{sc: sc, coord: NewCoordinator(eng, opts), latency: 50, fails: map[Destination]*FailSpec{},
+		connect: "Available", sfStatus: "Available", actions: map[int64]ActionStatus{}}
+	sim.take(sim.coord.Start(0, sc.Initial, nil))
+	ev, err := DecodeEvent(sc.Steps[0].Event)
+	require.NoError(t, err)
+	sim.platformEvent(&ev)
+	sim.take(sim.coord.HandleEvent(0, ev))
+	require.NoError(t, sim.drain(5000))
+	var loops []*Error
+	for _, e := range sim.errors {
+		if e.Code == CodeLoop {
+			loops = append(loops, e)
+		}
+	}
+	require.Len(t, loops, 1, "one destination trips first and the cycle stops")
+	assert.ElementsMatch(t, []string{"Connect Lunch -> Omni Break", "Omni Break -> Connect Coffee",
+		"Connect Coffee -> Omni Lunch", "Omni Lunch -> Connect Lunch"}, loops[0].Rules)
+	for _, r := range loops[0].Rules {
+		assert.Contains(t, loops[0].Message, r)
+	}
+	assert.True(t, sim.coord.Paused(DestinationSalesforce) || sim.coord.Paused(DestinationConnect))
+	// A hand change resumes.
+	sim.take(sim.coord.HandleEvent(6000, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Available", Reason: "OmniManualStatusChange"}))
+	assert.False(t, sim.coord.Paused(DestinationSalesforce))
+	assert.False(t, sim.coord.Paused(DestinationConnect))
+}
+
+func TestScenarioFailureReportsExpectedGotAndTrace(t *testing.T) {
+	sc, err := ParseScenario([]byte(`{"name":"wrong on purpose",
+	  "rules":[{"name":"Lunch to Omni","source":"Connect Agent State Change","operandA":"Connect Agent New State",
+	    "comparator":"Equal to","operandB":"Static Value","operandBValue":"Lunch","destination":"Salesforce Agent State","value":"Lunch"}],
+	  "initial":{"connectState":"Available","salesforceStatus":"Available"},
+	  "steps":[{"event":{"type":"Connect Agent State Change","oldState":"Available","newState":"Lunch"},
+	            "expect":[{"destination":"Salesforce Agent State","value":"Break"}], "expectState":{"salesforceStatus":"Break"}}]}`))
+	require.NoError(t, err)
+	res := sc.Run()
+	require.False(t, res.Passed())
+	require.Len(t, res.Failures, 2)
+	assert.Equal(t, "the writes differ", res.Failures[0].Problem)
+	assert.Contains(t, res.Failures[0].Got, `value: "Lunch"`)
+	require.Len(t, res.Failures[0].Trace, 1)
+	assert.Contains(t, res.Failures[0].Trace[0].Text(), `rules[0] "Lunch to Omni"`)
+	assert.Equal(t, "Lunch", res.Failures[1].Got)
+}
+
+func TestScenarioRejectsUnknownKeys(t *testing.T) {
+	_, err := ParseScenario([]byte(`{"name":"x","rules":[],"stepz":[]}`))
+	require.Error(t, err)
+	assert.True(t, strings.Contains(err.Error(), "stepz"), err.Error())
+}
+
+func TestScenarioExpectComparesNamedKeysOnly(t *testing.T) {
+	got := []Command{{Destination: DestinationConnect, Value: "Lunch", EnqueueNextState: true}, {Destination: DestinationSalesforce, Value: "Lunch", StatusID: "0N5"}}
+	ok, _ := matchWrites([]map[string]any{{"destination": "Salesforce Agent State", "value": "Lunch"}, {"destination": "connectAgentState", "value": "Lunch", "enqueueNextState": true}}, got)
+	assert.True(t, ok, "order-insensitive, tolerant destination spelling, extra keys checked")
+	ok, _ = matchWrites([]map[string]any{{"destination": "Connect Agent State", "value": "Lunch", "enqueueNextState": false}, {"destination": "Salesforce Agent State", "value": "Lunch"}}, got)
+	assert.False(t, ok, "a named key must match")
+	ok, _ = matchWrites([]map[string]any{{"destination": "Connect Agent State", "value": "Lunch"}}, got)
+	assert.False(t, ok, "expect is the complete set of writes")
+}
