@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,4 +121,42 @@ func TestScenarioExpectComparesNamedKeysOnly(t *testing.T) {
 	assert.False(t, ok, "a named key must match")
 	ok, _ = matchWrites([]map[string]any{{"destination": "Connect Agent State", "value": "Lunch"}}, got)
 	assert.False(t, ok, "expect is the complete set of writes")
+}
+
+// FuzzScenario: no scenario text makes the reader or the simulator panic, and a
+// scenario that parses either runs or reports why it cannot.
+func FuzzScenario(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.json"))
+	for _, file := range files {
+		if strings.Contains(file, "burst") {
+			continue // large; the others cover the same shapes
+		}
+		sc, err := LoadScenario(file)
+		if err != nil || sc.RulesFile != "" {
+			continue
+		}
+		data, _ := os.ReadFile(file)
+		f.Add(data)
+	}
+	f.Add([]byte(`{"rules":[],"steps":[{"advanceMs":-5}]}`))
+	f.Add([]byte(`{"rules":{"rules":[]},"steps":[{"fail":{"destination":"nowhere","times":-1}}]}`))
+	f.Add([]byte(`{"rules":[{"source":"Connect Agent State Change","operandA":"Connect Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"A","destination":"Salesforce Agent State","value":"A"}],"feedback":true,"options":{"echoWindowMs":0,"writeLatencyMs":-3},"steps":[{"event":{"type":"Connect Agent State Change","newState":"A"},"advanceMs":100000000}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := ParseScenario(data)
+		if err != nil {
+			return
+		}
+		if len(sc.Steps) > 200 {
+			sc.Steps = sc.Steps[:200]
+		}
+		sc.RulesFile = "" // never read files named by fuzz input
+		res := sc.Run()
+		if res.Err == nil {
+			for _, sf := range res.Failures {
+				if sf.Problem == "" {
+					t.Fatalf("a failure without a problem: %+v", sf)
+				}
+			}
+		}
+	})
 }
