@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"strconv"
 )
 
@@ -140,24 +139,6 @@ func describe(o Operand, v Value) string {
 		return v.String()
 	}
 	return o.String() + " (" + v.String() + ")"
-}
-
-// MarshalJSON writes {index, name, matched, outcome, reason, operandA, operandB}.
-func (t RuleTrace) MarshalJSON() ([]byte, error) {
-	type wire struct {
-		Index    int    `json:"index"`
-		Name     string `json:"name"`
-		Matched  bool   `json:"matched"`
-		Outcome  string `json:"outcome"`
-		Reason   string `json:"reason"`
-		OperandA *Value `json:"operandA,omitempty"`
-		OperandB *Value `json:"operandB,omitempty"`
-	}
-	w := wire{Index: t.rule.Index, Name: t.rule.Name, Matched: t.Matched(), Outcome: t.Outcome.String(), Reason: t.Reason()}
-	if t.Outcome >= OutcomeNoMatch && t.Outcome != OutcomeNotLogout {
-		w.OperandA, w.OperandB = &t.A, &t.B
-	}
-	return json.Marshal(w)
 }
 
 // Action is a write a rule asks for, and what became of it.

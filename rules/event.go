@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"strings"
 )
 
@@ -26,94 +25,66 @@ type Event struct {
 	NewWorkload        OptNum `json:"newWorkload,omitzero"`
 }
 
-// eventWire is the decoding form: every field raw, so that each can be checked
-// against its documented type and reported by name.
-type eventWire struct {
-	Type               json.RawMessage `json:"type"`
-	OldState           json.RawMessage `json:"oldState"`
-	NewState           json.RawMessage `json:"newState"`
-	StatusID           json.RawMessage `json:"statusId"`
-	StatusAPIName      json.RawMessage `json:"statusApiName"`
-	StatusName         json.RawMessage `json:"statusName"`
-	Reason             json.RawMessage `json:"reason"`
-	WorkItemID         json.RawMessage `json:"workItemId"`
-	WorkID             json.RawMessage `json:"workId"`
-	ServiceChannel     json.RawMessage `json:"serviceChannel"`
-	ConfiguredCapacity json.RawMessage `json:"configuredCapacity"`
-	PreviousWorkload   json.RawMessage `json:"previousWorkload"`
-	NewWorkload        json.RawMessage `json:"newWorkload"`
-}
-
 // maxFieldLen bounds any string in an event: platform names are short, and a
 // huge string is hostile input.
 const maxFieldLen = 4096
 
 // DecodeEvent reads an event. A field that cannot be read as its documented
 // type, or a missing or unknown type, is an invalid-event error naming the
-// field; a missing optional field is not an error.
+// field; a missing optional field is not an error; unknown fields are ignored.
 func DecodeEvent(data []byte) (Event, error) {
-	var w eventWire
-	var ev Event
-	if err := json.Unmarshal(data, &w); err != nil {
-		return ev, invalidEvent("", "the event is not a JSON object: "+err.Error())
+	n, jerr := parseJSON(data)
+	if jerr != nil {
+		return Event{}, invalidEvent("", "the event is not valid JSON: "+jerr.Error())
 	}
-	if len(w.Type) == 0 || string(w.Type) == "null" {
+	return eventFromNode(n)
+}
+
+var eventStringFields = [...]string{"oldState", "newState", "statusId", "statusApiName", "statusName",
+	"reason", "workItemId", "workId", "serviceChannel"}
+
+var eventNumberFields = [...]string{"configuredCapacity", "previousWorkload", "newWorkload"}
+
+func eventFromNode(n *jnode) (Event, error) {
+	var ev Event
+	if n.kind != jObject {
+		return ev, invalidEvent("", "an event must be a JSON object, got "+n.kindName())
+	}
+	t := n.get("type")
+	if t.absent() {
 		return ev, invalidEvent("type", "the event has no type; allowed: "+joinQuoted(sourceLabels[1:]))
 	}
-	var typ string
-	if !isJSONString(w.Type) || json.Unmarshal(w.Type, &typ) != nil {
-		return ev, invalidEvent("type", "type must be a string, got "+jsonKind(w.Type))
+	if t.kind != jString {
+		return ev, invalidEvent("type", "type must be a string, got "+t.kindName())
 	}
-	if err := ev.Type.UnmarshalText([]byte(typ)); err != nil {
+	if err := ev.Type.UnmarshalText([]byte(t.str)); err != nil {
 		return ev, invalidEvent("type", err.Error())
 	}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		dst  *string
-	}{
-		{"oldState", w.OldState, &ev.OldState}, {"newState", w.NewState, &ev.NewState},
-		{"statusId", w.StatusID, &ev.StatusID}, {"statusApiName", w.StatusAPIName, &ev.StatusAPIName},
-		{"statusName", w.StatusName, &ev.StatusName}, {"reason", w.Reason, &ev.Reason},
-		{"workItemId", w.WorkItemID, &ev.WorkItemID}, {"workId", w.WorkID, &ev.WorkID},
-		{"serviceChannel", w.ServiceChannel, &ev.ServiceChannel},
-	} {
-		if err := readString(f.raw, f.dst); err != nil {
-			return ev, invalidEvent(f.name, f.name+" "+err.Error())
+	strs := [...]*string{&ev.OldState, &ev.NewState, &ev.StatusID, &ev.StatusAPIName, &ev.StatusName,
+		&ev.Reason, &ev.WorkItemID, &ev.WorkID, &ev.ServiceChannel}
+	for i, name := range eventStringFields {
+		f := n.get(name)
+		v, ok := f.text()
+		if !ok {
+			return ev, invalidEvent(name, name+" must be a string, got "+f.kindName())
 		}
+		if len(v) > maxFieldLen {
+			return ev, invalidEvent(name, name+" is too long ("+itoa(len(v))+" bytes; at most "+itoa(maxFieldLen)+")")
+		}
+		*strs[i] = v
 	}
-	for _, f := range []struct {
-		name string
-		raw  json.RawMessage
-		dst  *OptNum
-	}{
-		{"configuredCapacity", w.ConfiguredCapacity, &ev.ConfiguredCapacity},
-		{"previousWorkload", w.PreviousWorkload, &ev.PreviousWorkload},
-		{"newWorkload", w.NewWorkload, &ev.NewWorkload},
-	} {
-		v, ok, err := readNumber(f.raw)
+	nums := [...]*OptNum{&ev.ConfiguredCapacity, &ev.PreviousWorkload, &ev.NewWorkload}
+	for i, name := range eventNumberFields {
+		v, err := n.get(name).number()
 		if err != nil {
-			return ev, invalidEvent(f.name, f.name+": "+err.Error())
+			return ev, invalidEvent(name, name+": "+err.Error())
 		}
-		*f.dst = OptNum{V: v, OK: ok}
+		*nums[i] = v
 	}
 	if ev.Type == SourceConnectStateChange && ev.NewState == "" {
 		return ev, invalidEvent("newState", "a Connect Agent State Change needs newState, the state the agent is now in")
 	}
 	return ev, nil
-}
-
-func readString(raw json.RawMessage, dst *string) error {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	if !isJSONString(raw) {
-		return errorString("must be a string, got " + jsonKind(raw))
-	}
-	if len(raw) > maxFieldLen {
-		return errorString("is too long (" + itoa(len(raw)) + " bytes; at most " + itoa(maxFieldLen) + ")")
-	}
-	return json.Unmarshal(raw, dst)
 }
 
 type errorString string

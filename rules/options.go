@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"strconv"
 )
 
@@ -29,55 +28,71 @@ func DefaultOptions() Options {
 // browser's options also carry the shim's own settings); a known key of the
 // wrong type or out of range is an error naming it.
 func ParseOptions(data []byte) (Options, error) {
+	if len(data) == 0 {
+		return DefaultOptions(), nil
+	}
+	n, jerr := parseJSON(data)
+	if jerr != nil {
+		return DefaultOptions(), &Error{Code: CodeInvalidRules, Field: "options", Message: "options must be a JSON object: " + jerr.Error()}
+	}
+	return optionsFromNode(n)
+}
+
+func optionsFromNode(n *jnode) (Options, error) {
 	o := DefaultOptions()
-	if len(data) == 0 || string(data) == "null" {
+	if n.absent() {
 		return o, nil
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(data, &m); err != nil {
-		return o, &Error{Code: CodeInvalidRules, Field: "options", Message: "options must be an object: " + err.Error()}
-	}
-	ints := []struct {
-		key string
-		dst *int64
-		min int64
-	}{
-		{"echoWindowMs", &o.EchoWindowMs, 0}, {"loopWindowMs", &o.LoopWindowMs, 1},
-		{"retryBaseMs", &o.RetryBaseMs, 0}, {"writeTimeoutMs", &o.WriteTimeoutMs, 1},
-	}
-	for _, f := range ints {
-		if raw, ok := m[f.key]; ok {
-			v, ok2, err := readNumber(raw)
-			if err != nil || !ok2 || v < float64(f.min) || v > 1e12 {
-				return o, optionError(f.key, raw, f.min)
-			}
-			*f.dst = int64(v)
-		}
+	if n.kind != jObject {
+		return o, &Error{Code: CodeInvalidRules, Field: "options", Message: "options must be an object, got " + n.kindName()}
 	}
 	for _, f := range []struct {
-		key string
-		dst *int
-		min int64
-	}{{"loopMaxWrites", &o.LoopMaxWrites, 1}, {"retryAttempts", &o.RetryAttempts, 1}} {
-		if raw, ok := m[f.key]; ok {
-			v, ok2, err := readNumber(raw)
-			if err != nil || !ok2 || v < float64(f.min) || v > 1e6 {
-				return o, optionError(f.key, raw, f.min)
-			}
-			*f.dst = int(v)
+		key      string
+		dst      *int64
+		min, max float64
+	}{
+		{"echoWindowMs", &o.EchoWindowMs, 0, 1e12}, {"loopWindowMs", &o.LoopWindowMs, 1, 1e12},
+		{"retryBaseMs", &o.RetryBaseMs, 0, 1e9}, {"writeTimeoutMs", &o.WriteTimeoutMs, 1, 1e12},
+		{"loopMaxWrites", nil, 1, 1e6}, {"retryAttempts", nil, 1, 100},
+	} {
+		v := n.get(f.key)
+		if v.absent() {
+			continue
+		}
+		num, err := v.number()
+		if err != nil || !num.OK || num.V < f.min || num.V > f.max || num.V != float64(int64(num.V)) {
+			return o, &Error{Code: CodeInvalidRules, Field: f.key, Message: "option " + f.key + " must be a whole number from " +
+				strconv.FormatFloat(f.min, 'f', -1, 64) + " to " + strconv.FormatFloat(f.max, 'f', -1, 64) + ", got " + describeNode(v)}
+		}
+		switch f.key {
+		case "loopMaxWrites":
+			o.LoopMaxWrites = int(num.V)
+		case "retryAttempts":
+			o.RetryAttempts = int(num.V)
+		default:
+			*f.dst = int64(num.V)
 		}
 	}
-	if raw, ok := m["trace"]; ok {
-		var s string
-		if json.Unmarshal(raw, &s) != nil || (s != "full" && s != "matched") {
-			return o, &Error{Code: CodeInvalidRules, Field: "trace", Message: `option trace must be "full" or "matched", got ` + string(raw)}
+	if v := n.get("trace"); !v.absent() {
+		if v.kind != jString || (v.str != "full" && v.str != "matched") {
+			return o, &Error{Code: CodeInvalidRules, Field: "trace", Message: `option trace must be "full" or "matched", got ` + describeNode(v)}
 		}
-		o.Trace = s
+		o.Trace = v.str
 	}
 	return o, nil
 }
 
-func optionError(key string, raw json.RawMessage, min int64) error {
-	return &Error{Code: CodeInvalidRules, Field: key,
-		Message: "option " + key + " must be a number ≥ " + strconv.FormatInt(min, 10) + ", got " + string(raw)}
+// describeNode renders a value for an error message.
+func describeNode(n *jnode) string {
+	switch n.kind {
+	case jString:
+		s := n.str
+		if len(s) > 40 {
+			s = s[:40] + "…"
+		}
+		return strconv.Quote(s)
+	case jNumber:
+		return n.str
+	}
+	return n.kindName()
 }

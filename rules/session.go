@@ -1,11 +1,5 @@
 package rules
 
-import (
-	"encoding/json"
-	"fmt"
-	"strings"
-)
-
 // Session is the coordinator behind a JSON-in, JSON-out boundary: the whole of
 // what the WebAssembly module exposes to the shim (wasm/BRIDGE.md). One input,
 // one output, one crossing each way; it never panics.
@@ -18,30 +12,32 @@ type Session struct {
 func NewSession(config []byte) (s *Session, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			s, err = nil, &Error{Code: CodeInternal, Message: fmt.Sprint("internal error while compiling the rules: ", p)}
+			s, err = nil, &Error{Code: CodeInternal, Message: "internal error while compiling the rules: " + panicText(p)}
 		}
 	}()
-	var cfg struct {
-		Rules   json.RawMessage `json:"rules"`
-		Options json.RawMessage `json:"options"`
+	cfg, jerr := parseJSON(config)
+	if jerr != nil || cfg.kind != jObject {
+		msg := "the configuration must be a JSON object"
+		if jerr != nil {
+			msg += ": " + jerr.Error()
+		}
+		return nil, &Error{Code: CodeInvalidRules, Message: msg}
 	}
-	if err := json.Unmarshal(config, &cfg); err != nil {
-		return nil, &Error{Code: CodeInvalidRules, Message: "the configuration is not a JSON object: " + err.Error()}
-	}
-	rulesJSON := []byte(cfg.Rules)
-	if isJSONString(cfg.Rules) {
-		var text string
-		_ = json.Unmarshal(cfg.Rules, &text)
-		rulesJSON = []byte(text)
-	}
-	if len(rulesJSON) == 0 || string(rulesJSON) == "null" {
+	r := cfg.get("rules")
+	var rulesJSON []byte
+	switch {
+	case r.absent():
 		return nil, &Error{Code: CodeInvalidRules, Message: "no rules were given: pass a rules document as `rules`"}
+	case r.kind == jString:
+		rulesJSON = []byte(r.str)
+	default:
+		rulesJSON = config[r.off:r.end]
 	}
 	eng, err := Compile(rulesJSON)
 	if err != nil {
 		return nil, err
 	}
-	opts, err := ParseOptions(cfg.Options)
+	opts, err := optionsFromNode(cfg.get("options"))
 	if err != nil {
 		return nil, err
 	}
@@ -51,29 +47,17 @@ func NewSession(config []byte) (s *Session, err error) {
 // Coordinator gives native callers (tests, the CLI) the coordinator itself.
 func (s *Session) Coordinator() *Coordinator { return s.coord }
 
-type sessionInput struct {
-	Op      string          `json:"op"`
-	Now     int64           `json:"now"`
-	Event   json.RawMessage `json:"event"`
-	ID      int64           `json:"id"`
-	OK      bool            `json:"ok"`
-	Error   json.RawMessage `json:"error"`
-	Leader  bool            `json:"leader"`
-	Connect *struct {
-		State  string         `json:"state"`
-		States []ConnectState `json:"states"`
-	} `json:"connect"`
-	Salesforce *struct {
-		Status *struct {
-			StatusID      string `json:"statusId"`
-			StatusAPIName string `json:"statusApiName"`
-			StatusName    string `json:"statusName"`
-		} `json:"status"`
-		Statuses           []SalesforceStatus `json:"statuses"`
-		ServiceChannels    []ServiceChannel   `json:"serviceChannels"`
-		ConfiguredCapacity OptNum             `json:"configuredCapacity"`
-		Workload           OptNum             `json:"workload"`
-	} `json:"salesforce"`
+// panicText renders a recovered panic value without fmt.
+func panicText(p any) string {
+	switch v := p.(type) {
+	case error:
+		return v.Error()
+	case string:
+		return v
+	case interface{ String() string }:
+		return v.String()
+	}
+	return "unexpected panic"
 }
 
 // Handle takes one input and returns one output, both JSON.
@@ -81,105 +65,130 @@ func (s *Session) Handle(input []byte) (out []byte) {
 	defer func() {
 		if p := recover(); p != nil {
 			out = marshalOutput(Output{Errors: []*Error{{Code: CodeInternal,
-				Message: fmt.Sprint("internal error, input skipped: ", p)}}})
+				Message: "internal error, input skipped: " + panicText(p)}}})
 		}
 	}()
 	return marshalOutput(s.handle(input))
 }
 
 func (s *Session) handle(input []byte) Output {
-	var in sessionInput
-	if err := json.Unmarshal(input, &in); err != nil {
-		return Output{Errors: []*Error{invalidEvent("", "the input is not valid: "+err.Error())}}
-	}
 	c := s.coord
-	switch in.Op {
-	case "event":
-		ev, err := DecodeEvent(in.Event)
-		if err != nil {
-			e := err.(*Error)
-			return Output{Errors: []*Error{e}, WakeAt: c.wakeAt()}
+	in, jerr := parseJSON(input)
+	if jerr != nil || in.kind != jObject {
+		msg := "the input must be a JSON object"
+		if jerr != nil {
+			msg += ": " + jerr.Error()
 		}
-		return c.HandleEvent(in.Now, ev)
-	case "result":
-		typ, msg := platformError(in.Error)
-		return c.HandleResult(in.Now, in.ID, in.OK, typ, msg)
-	case "tick":
-		return c.Tick(in.Now)
-	case "leader":
-		return c.SetLeader(in.Now, in.Leader)
-	case "start":
-		var st State
-		live := &Catalog{}
-		if in.Connect != nil {
-			st.ConnectState = in.Connect.State
-			live.Connect.States = in.Connect.States
-		}
-		if sf := in.Salesforce; sf != nil {
-			if sf.Status == nil {
-				st.SalesforceStatus = OfflineStatus
-			} else {
-				st.SalesforceStatus, st.SalesforceStatusID = sf.Status.StatusAPIName, sf.Status.StatusID
-			}
-			live.Salesforce.Statuses = sf.Statuses
-			live.Salesforce.ServiceChannels = sf.ServiceChannels
-			st.ConfiguredCapacity, st.Workload = sf.ConfiguredCapacity, sf.Workload
-		}
-		return c.Start(in.Now, st, live)
+		return Output{Errors: []*Error{invalidEvent("", msg)}, WakeAt: c.wakeAt()}
 	}
-	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(in.Op)+"; allowed: start, event, result, tick, leader")}}
+	now := int64(0)
+	if n, err := in.get("now").number(); err == nil && n.OK {
+		now = int64(n.V)
+	}
+	op, _ := in.get("op").text()
+	switch op {
+	case "event":
+		ev, err := eventFromNode(in.get("event"))
+		if err != nil {
+			return Output{Errors: []*Error{err.(*Error)}, WakeAt: c.wakeAt()}
+		}
+		return c.HandleEvent(now, ev)
+	case "result":
+		id, _ := in.get("id").number()
+		ok := in.get("ok")
+		typ, msg := platformError(in.get("error"))
+		return c.HandleResult(now, int64(id.V), ok != nil && ok.kind == jBool && ok.b, typ, msg)
+	case "tick":
+		return c.Tick(now)
+	case "leader":
+		l := in.get("leader")
+		return c.SetLeader(now, l != nil && l.kind == jBool && l.b)
+	case "start":
+		st, live := startFromNode(in)
+		return c.Start(now, st, live)
+	}
+	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(op)+"; allowed: start, event, result, tick, leader")}, WakeAt: c.wakeAt()}
+}
+
+// startFromNode reads what the platforms report at start.
+func startFromNode(in *jnode) (State, *Catalog) {
+	var st State
+	live := &Catalog{}
+	if cn := in.get("connect"); cn != nil && cn.kind == jObject {
+		st.ConnectState, _ = cn.get("state").text()
+		if arr := cn.get("states"); arr != nil && arr.kind == jArray {
+			for _, v := range arr.vals {
+				name, _ := v.get("name").text()
+				typ, _ := v.get("type").text()
+				arn, _ := v.get("agentStateARN").text()
+				if name != "" {
+					live.Connect.States = append(live.Connect.States, ConnectState{Name: name, Type: typ, ARN: arn})
+				}
+			}
+		}
+	}
+	if sf := in.get("salesforce"); sf != nil && sf.kind == jObject {
+		if status := sf.get("status"); status.absent() {
+			st.SalesforceStatus = OfflineStatus
+		} else {
+			st.SalesforceStatus, _ = status.get("statusApiName").text()
+			st.SalesforceStatusID, _ = status.get("statusId").text()
+		}
+		if arr := sf.get("statuses"); arr != nil && arr.kind == jArray {
+			for _, v := range arr.vals {
+				id, _ := v.get("id").text()
+				dn, _ := v.get("developerName").text()
+				label, _ := v.get("label").text()
+				if dn != "" {
+					live.Salesforce.Statuses = append(live.Salesforce.Statuses, SalesforceStatus{ID: id, DeveloperName: dn, Label: label})
+				}
+			}
+		}
+		if arr := sf.get("serviceChannels"); arr != nil && arr.kind == jArray {
+			for _, v := range arr.vals {
+				dn, _ := v.get("developerName").text()
+				kp, _ := v.get("keyPrefix").text()
+				if dn != "" {
+					live.Salesforce.ServiceChannels = append(live.Salesforce.ServiceChannels, ServiceChannel{DeveloperName: dn, KeyPrefix: kp})
+				}
+			}
+		}
+		st.ConfiguredCapacity, _ = sf.get("configuredCapacity").number()
+		st.Workload, _ = sf.get("workload").number()
+	}
+	return st, live
 }
 
 // platformError reads a platform error: {"type","message"}, Streams' JSON
 // string of that, or a plain string.
-func platformError(raw json.RawMessage) (typ, msg string) {
-	if len(raw) == 0 || string(raw) == "null" {
+func platformError(n *jnode) (typ, msg string) {
+	if n.absent() {
 		return "", ""
 	}
-	var obj struct {
-		Type      string `json:"type"`
-		ErrorType string `json:"errorType"`
-		Message   string `json:"message"`
-		ErrorCode string `json:"errorCode"`
-	}
-	if isJSONString(raw) {
-		var text string
-		_ = json.Unmarshal(raw, &text)
-		if json.Unmarshal([]byte(text), &obj) != nil {
-			return strings.TrimSpace(text), ""
+	if n.kind == jString {
+		inner, jerr := parseJSON([]byte(n.str))
+		if jerr != nil || inner.kind != jObject {
+			return n.str, ""
 		}
-	} else if json.Unmarshal(raw, &obj) != nil {
-		return "Error", string(raw)
+		n = inner
 	}
-	typ = obj.Type
-	if typ == "" {
-		typ = obj.ErrorType
+	if n.kind != jObject {
+		return "Error", describeNode(n)
 	}
-	if typ == "" {
-		typ = obj.ErrorCode
+	for _, k := range []string{"type", "errorType", "errorCode", "name"} {
+		if t, _ := n.get(k).text(); t != "" {
+			typ = t
+			break
+		}
 	}
-	return typ, obj.Message
+	msg, _ = n.get("message").text()
+	return typ, msg
 }
 
 func marshalOutput(o Output) []byte {
-	if o.Decisions == nil {
-		o.Decisions = []*Decision{}
-	}
-	if o.Actions == nil {
-		o.Actions = []Action{}
-	}
-	if o.Commands == nil {
-		o.Commands = []Command{}
-	}
-	if o.Errors == nil {
-		o.Errors = []*Error{}
-	}
-	b, err := json.Marshal(o)
-	if err != nil {
-		b, _ = json.Marshal(Output{Decisions: []*Decision{}, Actions: []Action{}, Commands: []Command{},
-			Errors: []*Error{{Code: CodeInternal, Message: "could not encode the output: " + err.Error()}}})
-	}
-	return b
+	w := jw{b: make([]byte, 0, 512)}
+	w.output(&o)
+	return w.b
 }
 
 // ErrorJSON renders an error from NewSession for the shim.
@@ -188,6 +197,7 @@ func ErrorJSON(err error) []byte {
 	if !ok {
 		e = &Error{Code: CodeInternal, Message: err.Error()}
 	}
-	b, _ := json.Marshal(e)
-	return b
+	w := jw{}
+	w.error(e)
+	return w.b
 }

@@ -1,0 +1,438 @@
+package rules
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A small JSON reader: the engine's inputs (rules documents, events, session
+// inputs, options) are read with it rather than encoding/json, which keeps
+// reflection-driven decoding (and the fmt and os packages it pulls in) out of
+// the WebAssembly module and off the per-event path. Every node keeps its
+// offset so problems can be reported at a line and column.
+
+type jkind byte
+
+const (
+	jNull jkind = iota
+	jBool
+	jNumber
+	jString
+	jArray
+	jObject
+)
+
+type jnode struct {
+	kind  jkind
+	off   int // where the value starts
+	end   int
+	str   string // string value, or a number's text
+	b     bool
+	keys  []string
+	koffs []int // where each key starts
+	vals  []*jnode
+}
+
+// maxDepth bounds nesting: hostile input cannot exhaust the stack.
+const maxDepth = 64
+
+type jsonError struct {
+	off int
+	msg string
+}
+
+func (e *jsonError) Error() string {
+	return e.msg + " at offset " + strconv.Itoa(e.off)
+}
+
+type jparser struct {
+	data []byte
+	i    int
+}
+
+// parseJSON reads one JSON value filling the whole input (whitespace around it allowed).
+func parseJSON(data []byte) (*jnode, *jsonError) {
+	p := &jparser{data: data}
+	p.space()
+	n, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	p.space()
+	if p.i < len(p.data) {
+		return nil, p.fail("unexpected " + p.what() + " after the end of the JSON value")
+	}
+	return n, nil
+}
+
+func (p *jparser) fail(msg string) *jsonError { return &jsonError{off: p.i, msg: msg} }
+
+func (p *jparser) what() string {
+	if p.i >= len(p.data) {
+		return "end of input"
+	}
+	c := p.data[p.i]
+	if c < 0x20 || c >= 0x7f {
+		return "character 0x" + strconv.FormatUint(uint64(c), 16)
+	}
+	return "character " + strconv.Quote(string(c))
+}
+
+func (p *jparser) space() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jparser) value(depth int) (*jnode, *jsonError) {
+	if depth > maxDepth {
+		return nil, p.fail("the JSON is nested too deeply")
+	}
+	if p.i >= len(p.data) {
+		return nil, p.fail("unexpected end of input: a value is missing")
+	}
+	start := p.i
+	switch c := p.data[p.i]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		return &jnode{kind: jString, off: start, end: p.i, str: s}, nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.number()
+	case c == 't':
+		return p.literal("true", &jnode{kind: jBool, b: true, off: start})
+	case c == 'f':
+		return p.literal("false", &jnode{kind: jBool, off: start})
+	case c == 'n':
+		return p.literal("null", &jnode{kind: jNull, off: start})
+	}
+	return nil, p.fail("unexpected " + p.what() + ": expected a JSON value")
+}
+
+func (p *jparser) literal(word string, n *jnode) (*jnode, *jsonError) {
+	if len(p.data)-p.i < len(word) || string(p.data[p.i:p.i+len(word)]) != word {
+		return nil, p.fail("unexpected " + p.what() + ": expected " + word)
+	}
+	p.i += len(word)
+	n.end = p.i
+	return n, nil
+}
+
+func (p *jparser) number() (*jnode, *jsonError) {
+	start := p.i
+	if p.data[p.i] == '-' {
+		p.i++
+	}
+	digits := func() int {
+		n := 0
+		for p.i < len(p.data) && p.data[p.i] >= '0' && p.data[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.i < len(p.data) && p.data[p.i] == '0' {
+		p.i++
+	} else if digits() == 0 {
+		return nil, p.fail("invalid number")
+	}
+	if p.i < len(p.data) && p.data[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return nil, p.fail("invalid number: digits must follow the decimal point")
+		}
+	}
+	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.data) && (p.data[p.i] == '+' || p.data[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return nil, p.fail("invalid number: digits must follow the exponent")
+		}
+	}
+	return &jnode{kind: jNumber, off: start, end: p.i, str: string(p.data[start:p.i])}, nil
+}
+
+func (p *jparser) string() (string, *jsonError) {
+	p.i++ // opening quote
+	start := p.i
+	// Fast path: no escapes, valid UTF-8.
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		if c == '"' {
+			s := p.data[start:p.i]
+			p.i++
+			if utf8.Valid(s) {
+				return string(s), nil
+			}
+			return toValidUTF8(s), nil
+		}
+		if c == '\\' {
+			break
+		}
+		if c < 0x20 {
+			return "", p.fail("a control character in a string must be escaped")
+		}
+		p.i++
+	}
+	buf := append([]byte(nil), p.data[start:p.i]...)
+	for p.i < len(p.data) {
+		c := p.data[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			if utf8.Valid(buf) {
+				return string(buf), nil
+			}
+			return toValidUTF8(buf), nil
+		case c < 0x20:
+			return "", p.fail("a control character in a string must be escaped")
+		case c != '\\':
+			buf = append(buf, c)
+			p.i++
+			continue
+		}
+		p.i++
+		if p.i >= len(p.data) {
+			break
+		}
+		e := p.data[p.i]
+		p.i++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", p.fail("invalid \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				r2 := rune(utf8.RuneError)
+				if p.i+1 < len(p.data) && p.data[p.i] == '\\' && p.data[p.i+1] == 'u' {
+					save := p.i
+					p.i += 2
+					if lo, ok := p.hex4(); ok {
+						if dec := utf16.DecodeRune(r, lo); dec != utf8.RuneError {
+							r2 = dec
+						} else {
+							p.i = save
+						}
+					} else {
+						p.i = save
+					}
+				}
+				r = r2
+			}
+			buf = utf8.AppendRune(buf, r)
+		default:
+			p.i--
+			return "", p.fail("invalid escape in a string")
+		}
+	}
+	return "", p.fail("unexpected end of input inside a string")
+}
+
+func (p *jparser) hex4() (rune, bool) {
+	if len(p.data)-p.i < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range p.data[p.i : p.i+4] {
+		r <<= 4
+		switch {
+		case c >= '0' && c <= '9':
+			r |= rune(c - '0')
+		case c >= 'a' && c <= 'f':
+			r |= rune(c - 'a' + 10)
+		case c >= 'A' && c <= 'F':
+			r |= rune(c - 'A' + 10)
+		default:
+			return 0, false
+		}
+	}
+	p.i += 4
+	return r, true
+}
+
+func toValidUTF8(b []byte) string {
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		r, n := utf8.DecodeRune(b)
+		out = utf8.AppendRune(out, r)
+		b = b[n:]
+	}
+	return string(out)
+}
+
+func (p *jparser) object(depth int) (*jnode, *jsonError) {
+	n := &jnode{kind: jObject, off: p.i}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		n.end = p.i
+		return n, nil
+	}
+	for {
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return nil, p.fail("unexpected " + p.what() + ": expected a member name in double quotes")
+		}
+		koff := p.i
+		key, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != ':' {
+			return nil, p.fail("unexpected " + p.what() + ": expected ':' after a member name")
+		}
+		p.i++
+		p.space()
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		n.keys = append(n.keys, key)
+		n.koffs = append(n.koffs, koff)
+		n.vals = append(n.vals, v)
+		p.space()
+		if p.i < len(p.data) && p.data[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.i < len(p.data) && p.data[p.i] == '}' {
+			p.i++
+			n.end = p.i
+			return n, nil
+		}
+		return nil, p.fail("unexpected " + p.what() + ": expected ',' or '}' in an object")
+	}
+}
+
+func (p *jparser) array(depth int) (*jnode, *jsonError) {
+	n := &jnode{kind: jArray, off: p.i}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == ']' {
+		p.i++
+		n.end = p.i
+		return n, nil
+	}
+	for {
+		p.space()
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		n.vals = append(n.vals, v)
+		p.space()
+		if p.i < len(p.data) && p.data[p.i] == ',' {
+			p.i++
+			continue
+		}
+		if p.i < len(p.data) && p.data[p.i] == ']' {
+			p.i++
+			n.end = p.i
+			return n, nil
+		}
+		return nil, p.fail("unexpected " + p.what() + ": expected ',' or ']' in an array")
+	}
+}
+
+// get returns an object's member (the last one, if repeated), or nil.
+func (n *jnode) get(key string) *jnode {
+	if n == nil || n.kind != jObject {
+		return nil
+	}
+	for i := len(n.keys) - 1; i >= 0; i-- {
+		if n.keys[i] == key {
+			return n.vals[i]
+		}
+	}
+	return nil
+}
+
+// kindName names a node's kind for error messages.
+func (n *jnode) kindName() string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.kind {
+	case jString:
+		return "a string"
+	case jObject:
+		return "an object"
+	case jArray:
+		return "an array"
+	case jBool:
+		return "a boolean"
+	case jNull:
+		return "null"
+	}
+	return "a number"
+}
+
+// absent reports a missing member or an explicit null.
+func (n *jnode) absent() bool { return n == nil || n.kind == jNull }
+
+// text reads an optional string member: "" when absent.
+func (n *jnode) text() (string, bool) {
+	if n.absent() {
+		return "", true
+	}
+	if n.kind != jString {
+		return "", false
+	}
+	return n.str, true
+}
+
+// number reads a JSON number, a string holding a decimal number, or nothing.
+func (n *jnode) number() (OptNum, error) {
+	switch {
+	case n.absent():
+		return OptNum{}, nil
+	case n.kind == jNumber:
+		f, err := strconv.ParseFloat(n.str, 64)
+		if err != nil || f-f != 0 {
+			return OptNum{}, &notNumberError{got: "the number " + n.str + " (out of range)"}
+		}
+		return Num(f), nil
+	case n.kind == jString:
+		if n.str == "" {
+			return OptNum{}, nil
+		}
+		if f, ok := parseDecimal(n.str); ok {
+			return Num(f), nil
+		}
+		s := n.str
+		if len(s) > 40 {
+			s = s[:40] + "…"
+		}
+		return OptNum{}, &notNumberError{got: "the string " + strconv.Quote(s)}
+	}
+	return OptNum{}, &notNumberError{got: n.kindName()}
+}
