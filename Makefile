@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/presencesync
 
-.PHONY: all build test test-go lint vet fmt-check bench fuzz
+.PHONY: all build test test-go test-js-unit lint vet fmt-check bench fuzz salesforce salesforce-check
 
 all: build
 
@@ -14,7 +14,7 @@ $(BIN): $(shell find rules -name '*.go' -not -name '*_test.go') go.mod
 
 # Every test: Go (with fuzz seed corpora), the rules and scenarios in testdata/,
 # the JS unit tests and the headless-browser tests.
-test: fmt-check vet test-go lint
+test: fmt-check vet test-go lint test-js-unit salesforce-check
 
 test-go:
 	$(GO) test -count=1 ./rules/...
@@ -29,6 +29,17 @@ fmt-check:
 lint: build
 	@for f in testdata/rules/*.json; do $(BIN) lint --quiet "$$f" || exit 1; done
 	$(BIN) simulate testdata/scenarios/*.json
+
+# JS unit tests (Salesforce adapters, leadership, payload handling): Node's own runner, no npm packages needed.
+test-js-unit:
+	node --test js/test/unit/
+
+# Salesforce: check the metadata (names referenced across files exist), and build the static resource bundle.
+salesforce-check:
+	node js/salesforce/build.mjs --check
+
+salesforce: dist
+	node js/salesforce/build.mjs $(if $(RULES),--rules $(RULES))
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./rules/

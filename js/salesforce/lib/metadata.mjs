@@ -1,0 +1,391 @@
+// Checks the Salesforce DX source under js/salesforce/force-app: every file well-formed, the
+// meta files of the right type and API version, and the names one file uses of another
+// (message channel, Apex class and methods, Visualforce page, static resource and the files
+// inside it, call center settings) present where they are referenced.
+
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { XmlError, allElements, childText, childrenNamed, parseXml } from "./xml.mjs";
+
+export const METADATA_NS = "http://soap.sforce.com/2006/04/metadata";
+
+/** Files the PresenceSync static resource holds (built by build.mjs). */
+export const BUNDLE_FILES = Object.freeze([
+  "presence-sync.js",
+  "presence-sync.wasm",
+  "wasm_exec.js",
+  "connect-streams.js",
+  "softphone.js",
+  "rules.json",
+]);
+
+/** The Omni-Channel events the bridge must handle. */
+export const OMNI_EVENTS = Object.freeze([
+  "lightning:omniChannelLoginSuccess",
+  "lightning:omniChannelStatusChanged",
+  "lightning:omniChannelLogout",
+  "lightning:omniChannelWorkAccepted",
+  "lightning:omniChannelWorkloadChanged",
+]);
+
+/** The commands the bridge must run. */
+export const BRIDGE_COMMANDS = Object.freeze([
+  "setServicePresenceStatus",
+  "logout",
+  "getServicePresenceStatusId",
+  "getAgentWorkload",
+  "listStatuses",
+]);
+
+const META_ROOTS = /** @type {Record<string, string>} */ ({
+  ".cls-meta.xml": "ApexClass",
+  ".page-meta.xml": "ApexPage",
+  ".cmp-meta.xml": "AuraDefinitionBundle",
+  ".messageChannel-meta.xml": "LightningMessageChannel",
+  ".resource-meta.xml": "StaticResource",
+  ".callCenter-meta.xml": "CallCenter",
+  ".permissionset-meta.xml": "PermissionSet",
+});
+const XML_LIKE = [".xml", ".cmp", ".page", ".design", ".app", ".evt", ".component"];
+const REQUIRED_CALL_CENTER_ITEMS = ["reqAdapterUrl", "reqUseApi", "reqSoftphoneHeight", "reqSoftphoneWidth", "reqSalesforceCompatibilityMode"];
+
+/**
+ * @param {string} dir
+ * @returns {string[]} files under dir, relative, with "/" separators
+ */
+function listFiles(dir) {
+  if (!existsSync(dir)) return [];
+  /** @type {string[]} */
+  const out = [];
+  /** @param {string} rel */
+  const visit = (rel) => {
+    for (const name of readdirSync(path.join(dir, rel)).sort()) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(path.join(dir, r)).isDirectory()) visit(r);
+      else out.push(r);
+    }
+  };
+  visit("");
+  return out;
+}
+
+/**
+ * Annotated static methods of an Apex class: name → annotations (lower case).
+ * @param {string} source
+ * @returns {Map<string, Set<string>>}
+ */
+export function apexStaticMethods(source) {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  /** @type {Map<string, Set<string>>} */
+  const methods = new Map();
+  const re = /((?:@\w+(?:\([^)]*\))?\s+)*)(?:(?:public|global|private|protected)\s+)?static\s+[\w.<>,\s]+?\s+(\w+)\s*\(/g;
+  let m;
+  while ((m = re.exec(code))) {
+    const annotations = new Set([...m[1].matchAll(/@(\w+)/g)].map((a) => a[1].toLowerCase()));
+    methods.set(m[2], annotations);
+  }
+  return methods;
+}
+
+/**
+ * Top-level function names of an Aura controller/helper object literal.
+ * @param {string} source
+ */
+export function auraFunctions(source) {
+  return new Set([...source.matchAll(/^\s{4}(\w+)\s*:\s*function\b/gm)].map((m) => m[1]));
+}
+
+/**
+ * @param {string} root js/salesforce
+ * @param {{bundleFiles?: readonly string[], requireResourceFile?: boolean, softphoneFile?: string}} [options]
+ *   requireResourceFile: the static resource files themselves must be present (a built project)
+ *   softphoneFile: the softphone glue (default root/softphone/softphone.js)
+ */
+export function checkMetadata(root, options = {}) {
+  const bundleFiles = options.bundleFiles ?? BUNDLE_FILES;
+  /** @type {string[]} */
+  const problems = [];
+  const base = path.join(root, "force-app", "main", "default");
+  const files = listFiles(base);
+  /** @type {Map<string, import("./xml.mjs").XmlNode>} */
+  const parsed = new Map();
+  /** @param {string} rel */
+  const read = (rel) => readFileSync(path.join(base, rel), "utf8");
+
+  if (!files.length) problems.push(`no metadata under ${path.relative(process.cwd(), base) || base}`);
+
+  // 1. well-formed, and meta files of the right type and namespace
+  /** @type {Map<string, string>} */
+  const apiVersions = new Map();
+  for (const rel of files) {
+    if (!XML_LIKE.some((ext) => rel.endsWith(ext))) continue;
+    try {
+      parsed.set(rel, parseXml(read(rel)));
+    } catch (error) {
+      if (error instanceof XmlError) problems.push(`${rel}: not well-formed: ${error.message}`);
+      else throw error;
+      continue;
+    }
+    const suffix = Object.keys(META_ROOTS).find((s) => rel.endsWith(s));
+    if (suffix) {
+      const node = /** @type {import("./xml.mjs").XmlNode} */ (parsed.get(rel));
+      if (node.name !== META_ROOTS[suffix]) problems.push(`${rel}: root element is <${node.name}>, expected <${META_ROOTS[suffix]}>`);
+      if (node.attrs.xmlns !== METADATA_NS) problems.push(`${rel}: xmlns must be ${METADATA_NS}`);
+      const api = childText(node, "apiVersion");
+      if (api !== undefined) apiVersions.set(rel, api);
+    }
+  }
+  const projectFile = path.join(root, "sfdx-project.json");
+  if (existsSync(projectFile)) {
+    try {
+      const project = JSON.parse(readFileSync(projectFile, "utf8"));
+      if (project.sourceApiVersion) apiVersions.set("sfdx-project.json", String(project.sourceApiVersion));
+      const dirs = (project.packageDirectories || []).map((/** @type {any} */ d) => d.path);
+      if (!dirs.includes("force-app")) problems.push("sfdx-project.json: packageDirectories must include force-app");
+    } catch (error) {
+      problems.push(`sfdx-project.json: ${/** @type {Error} */ (error).message}`);
+    }
+  } else {
+    problems.push("sfdx-project.json is missing");
+  }
+  const versions = new Set(apiVersions.values());
+  if (versions.size > 1) {
+    problems.push(`API versions differ: ${[...apiVersions].map(([f, v]) => `${f} ${v}`).join(", ")}`);
+  }
+  for (const [rel, v] of apiVersions) {
+    if (!/^\d+\.0$/.test(v)) problems.push(`${rel}: apiVersion ${v} is not of the form NN.0`);
+  }
+
+  // 2. Apex classes
+  /** @type {Map<string, {source: string, methods: Map<string, Set<string>>, isTest: boolean}>} */
+  const classes = new Map();
+  for (const rel of files.filter((f) => /^classes\/\w+\.cls$/.test(f))) {
+    const name = path.basename(rel, ".cls");
+    const source = read(rel);
+    if (!files.includes(`${rel}-meta.xml`)) problems.push(`${rel}: no ${name}.cls-meta.xml`);
+    const declared = /\bclass\s+(\w+)/i.exec(source.replace(/\/\*[\s\S]*?\*\//g, ""));
+    if (!declared || declared[1] !== name) problems.push(`${rel}: declares class ${declared ? declared[1] : "(none)"}, the file name says ${name}`);
+    classes.set(name, { source, methods: apexStaticMethods(source), isTest: /@IsTest\b/i.test(source.split(/\bclass\b/i)[0]) });
+  }
+  for (const rel of files.filter((f) => f.startsWith("classes/") && f.endsWith(".cls-meta.xml"))) {
+    if (!files.includes(rel.replace(/-meta\.xml$/, ""))) problems.push(`${rel}: no matching .cls`);
+  }
+  for (const [name, cls] of classes) {
+    if (cls.isTest) continue;
+    const tested = [...classes.values()].some((c) => c.isTest && new RegExp(`\\b${name}\\.`).test(c.source));
+    if (!tested) problems.push(`classes/${name}.cls: no @IsTest class calls it (deployments to production need coverage)`);
+  }
+  /**
+   * @param {string} where
+   * @param {string} className
+   * @param {string} method
+   * @param {string} annotation
+   */
+  const needMethod = (where, className, method, annotation) => {
+    const cls = classes.get(className);
+    if (!cls) {
+      problems.push(`${where}: Apex class ${className} does not exist`);
+      return;
+    }
+    const annotations = cls.methods.get(method);
+    if (!annotations) problems.push(`${where}: ${className} has no static method ${method}`);
+    else if (!annotations.has(annotation.toLowerCase())) problems.push(`${where}: ${className}.${method} is not @${annotation}`);
+  };
+
+  // 3. message channels
+  /** @type {Map<string, Set<string>>} channel API name (X__c) → declared fields */
+  const channels = new Map();
+  for (const rel of files.filter((f) => f.startsWith("messageChannels/") && f.endsWith(".messageChannel-meta.xml"))) {
+    const node = parsed.get(rel);
+    if (!node) continue;
+    const name = path.basename(rel, ".messageChannel-meta.xml");
+    if (!childText(node, "masterLabel")) problems.push(`${rel}: masterLabel is required`);
+    const fields = new Set(childrenNamed(node, "lightningMessageFields").map((f) => childText(f, "fieldName") || ""));
+    channels.set(`${name}__c`, fields);
+  }
+  /** @param {string} where @param {string} channel */
+  const needChannel = (where, channel) => {
+    if (!channels.has(channel)) problems.push(`${where}: message channel ${channel} does not exist (messageChannels/${channel.replace(/__c$/, "")}.messageChannel-meta.xml)`);
+  };
+
+  // 4. static resources
+  const resources = new Set(
+    files.filter((f) => f.startsWith("staticresources/") && f.endsWith(".resource-meta.xml")).map((f) => path.basename(f, ".resource-meta.xml")),
+  );
+  if (options.requireResourceFile) {
+    for (const name of resources) {
+      if (!files.includes(`staticresources/${name}.resource`)) problems.push(`staticresources/${name}.resource is missing (run make salesforce)`);
+    }
+  }
+
+  // 5. Aura bundles
+  /** @type {Set<string>} */
+  const bundles = new Set(files.filter((f) => f.startsWith("aura/")).map((f) => f.split("/")[1]));
+  for (const bundle of bundles) {
+    const dir = `aura/${bundle}`;
+    const cmpRel = `${dir}/${bundle}.cmp`;
+    const cmp = parsed.get(cmpRel);
+    if (!files.includes(cmpRel)) {
+      problems.push(`${dir}: no ${bundle}.cmp`);
+      continue;
+    }
+    if (!files.includes(`${cmpRel}-meta.xml`)) problems.push(`${dir}: no ${bundle}.cmp-meta.xml`);
+    if (!cmp) continue;
+    if (cmp.name !== "aura:component") problems.push(`${cmpRel}: root element is <${cmp.name}>, expected <aura:component>`);
+    const controllerRel = `${dir}/${bundle}Controller.js`;
+    const helperRel = `${dir}/${bundle}Helper.js`;
+    const controllerJs = files.includes(controllerRel) ? read(controllerRel) : "";
+    const helperJs = files.includes(helperRel) ? read(helperRel) : "";
+    const actions = auraFunctions(controllerJs);
+    const helpers = auraFunctions(helperJs);
+    const elements = allElements(cmp);
+    const auraIds = new Set(elements.map((e) => e.attrs["aura:id"]).filter(Boolean));
+
+    for (const e of elements) {
+      for (const [attr, value] of Object.entries(e.attrs)) {
+        const ref = /^\{!\s*c\.(\w+)\s*\}$/.exec(value);
+        if (ref && !actions.has(ref[1])) problems.push(`${cmpRel}: ${attr}="${value}" on <${e.name}>, but ${bundle}Controller.js has no ${ref[1]}`);
+      }
+    }
+    for (const m of controllerJs.matchAll(/\bhelper\.(\w+)\s*\(/g)) {
+      if (!helpers.has(m[1])) problems.push(`${controllerRel}: calls helper.${m[1]}, which ${bundle}Helper.js does not define`);
+    }
+    for (const m of helperJs.matchAll(/\b(?:this|self)\.(\w+)\s*\(/g)) {
+      if (!helpers.has(m[1])) problems.push(`${helperRel}: calls ${m[1]}, which ${bundle}Helper.js does not define`);
+    }
+    for (const m of `${controllerJs}\n${helperJs}`.matchAll(/\.find\(\s*["'](\w+)["']\s*\)/g)) {
+      if (!auraIds.has(m[1])) problems.push(`${dir}: find("${m[1]}"), but no aura:id="${m[1]}" in ${bundle}.cmp`);
+    }
+    const apexClass = cmp.attrs.controller;
+    for (const m of `${controllerJs}\n${helperJs}`.matchAll(/["']c\.(\w+)["']/g)) {
+      if (!apexClass) problems.push(`${dir}: calls c.${m[1]} but ${bundle}.cmp names no Apex controller`);
+      else needMethod(dir, apexClass, m[1], "AuraEnabled");
+    }
+    if (apexClass && !classes.has(apexClass)) problems.push(`${cmpRel}: controller ${apexClass} does not exist`);
+    const messageChannels = elements.filter((e) => e.name === "lightning:messageChannel");
+    for (const mc of messageChannels) {
+      needChannel(cmpRel, mc.attrs.type || "(no type)");
+      if (mc.attrs.onMessage && !mc.attrs.scope) problems.push(`${cmpRel}: lightning:messageChannel with onMessage needs scope="APPLICATION"`);
+      if (!cmp.children.includes(mc)) problems.push(`${cmpRel}: lightning:messageChannel must be an immediate child of aura:component`);
+      const fields = channels.get(mc.attrs.type);
+      if (fields) {
+        for (const m of helperJs.matchAll(/\bmessage\.getParam\(\s*["'](\w+)["']\s*\)/g)) {
+          if (!fields.has(m[1])) problems.push(`${helperRel}: reads message field ${m[1]}, not declared in ${mc.attrs.type}`);
+        }
+      }
+    }
+    if (bundle === "PresenceSyncBridge") {
+      const implementsList = (cmp.attrs.implements || "").split(",").map((s) => s.trim());
+      if (!implementsList.includes("lightning:backgroundUtilityItem")) problems.push(`${cmpRel}: must implement lightning:backgroundUtilityItem`);
+      if (!elements.some((e) => e.name === "lightning:omniToolkitAPI")) problems.push(`${cmpRel}: needs <lightning:omniToolkitAPI>`);
+      if (!messageChannels.length) problems.push(`${cmpRel}: needs <lightning:messageChannel>`);
+      const handled = new Set(elements.filter((e) => e.name === "aura:handler").map((e) => e.attrs.event).filter(Boolean));
+      for (const event of OMNI_EVENTS) if (!handled.has(event)) problems.push(`${cmpRel}: does not handle ${event}`);
+      for (const command of BRIDGE_COMMANDS) {
+        if (!new RegExp(`case\\s+["']${command}["']`).test(helperJs)) problems.push(`${helperRel}: does not run the ${command} command`);
+      }
+    }
+  }
+
+  // 6. Visualforce pages
+  /** @type {Set<string>} */
+  const pages = new Set();
+  for (const rel of files.filter((f) => /^pages\/\w+\.page$/.test(f))) {
+    const name = path.basename(rel, ".page");
+    pages.add(name);
+    if (!files.includes(`${rel}-meta.xml`)) problems.push(`${rel}: no ${name}.page-meta.xml`);
+    const node = parsed.get(rel);
+    if (!node) continue;
+    if (node.name !== "apex:page") problems.push(`${rel}: root element is <${node.name}>, expected <apex:page>`);
+    const source = read(rel);
+    const controller = node.attrs.controller;
+    if (controller && !classes.has(controller)) problems.push(`${rel}: controller ${controller} does not exist`);
+    for (const m of source.matchAll(/\$RemoteAction\.(\w+)\.(\w+)/g)) {
+      if (m[1] !== controller) problems.push(`${rel}: $RemoteAction.${m[1]} is not the page's controller`);
+      needMethod(rel, m[1], m[2], "RemoteAction");
+    }
+    for (const m of source.matchAll(/\$Resource\.(\w+)/g)) {
+      if (!resources.has(m[1])) problems.push(`${rel}: static resource ${m[1]} does not exist`);
+    }
+    for (const m of source.matchAll(/URLFOR\(\s*\$Resource\.(\w+)\s*,\s*'([^']+)'\s*\)/g)) {
+      if (!bundleFiles.includes(m[2])) problems.push(`${rel}: ${m[1]} holds no file ${m[2]} (it holds ${bundleFiles.join(", ")})`);
+    }
+    for (const m of source.matchAll(/["'](\w+__c)["']/g)) needChannel(rel, m[1]);
+  }
+
+  // 7. call centers
+  const softphoneFile = options.softphoneFile ?? path.join(root, "softphone", "softphone.js");
+  const softphoneJs = existsSync(softphoneFile) ? readFileSync(softphoneFile, "utf8") : "";
+  if (!softphoneJs) problems.push("softphone/softphone.js is missing");
+  for (const rel of files.filter((f) => f.endsWith(".callCenter-meta.xml"))) {
+    const node = parsed.get(rel);
+    if (!node) continue;
+    const adapterUrl = childText(node, "adapterUrl") || "";
+    const page = /^\/apex\/(\w+)$/.exec(adapterUrl);
+    if (!page) problems.push(`${rel}: adapterUrl ${adapterUrl} is not a /apex/ page`);
+    else if (!pages.has(page[1])) problems.push(`${rel}: adapterUrl names page ${page[1]}, which does not exist`);
+    for (const required of ["displayName", "displayNameLabel", "internalNameLabel"]) {
+      if (!childText(node, required)) problems.push(`${rel}: ${required} is required`);
+    }
+    /** @type {Map<string, string>} "/section/item" → value */
+    const items = new Map();
+    for (const section of childrenNamed(node, "sections")) {
+      const sectionName = childText(section, "name");
+      if (!sectionName || !childText(section, "label")) problems.push(`${rel}: a section lacks its name or label`);
+      for (const item of childrenNamed(section, "items")) {
+        const itemName = childText(item, "name");
+        if (!itemName || !childText(item, "label")) problems.push(`${rel}: an item of ${sectionName} lacks its name or label`);
+        items.set(`/${sectionName}/${itemName}`, childText(item, "value") ?? "");
+      }
+    }
+    for (const required of REQUIRED_CALL_CENTER_ITEMS) {
+      if (!items.has(`/reqGeneralInfo/${required}`)) problems.push(`${rel}: reqGeneralInfo lacks ${required}`);
+    }
+    if (items.has("/reqGeneralInfo/reqAdapterUrl") && items.get("/reqGeneralInfo/reqAdapterUrl") !== adapterUrl) {
+      problems.push(`${rel}: reqAdapterUrl ${items.get("/reqGeneralInfo/reqAdapterUrl")} differs from adapterUrl ${adapterUrl}`);
+    }
+    const custom = childText(node, "customSettings");
+    if (custom) {
+      try {
+        const settings = JSON.parse(custom);
+        for (const [key, value] of items) {
+          const itemName = key.split("/")[2];
+          if (Object.prototype.hasOwnProperty.call(settings, itemName) && settings[itemName] !== value) {
+            problems.push(`${rel}: customSettings ${itemName} is ${settings[itemName]}, its item says ${value}`);
+          }
+        }
+      } catch {
+        problems.push(`${rel}: customSettings is not JSON`);
+      }
+    }
+    for (const m of softphoneJs.matchAll(/["'](\/req\w+\/req\w+)["']/g)) {
+      if (!items.has(m[1])) problems.push(`softphone/softphone.js reads call center setting ${m[1]}, which ${rel} does not define`);
+    }
+  }
+
+  // 8. permission sets
+  for (const rel of files.filter((f) => f.endsWith(".permissionset-meta.xml"))) {
+    const node = parsed.get(rel);
+    if (!node) continue;
+    if (!childText(node, "label")) problems.push(`${rel}: label is required`);
+    for (const access of childrenNamed(node, "classAccesses")) {
+      const name = childText(access, "apexClass") || "";
+      if (!classes.has(name)) problems.push(`${rel}: grants Apex class ${name}, which does not exist`);
+    }
+    for (const access of childrenNamed(node, "pageAccesses")) {
+      const name = childText(access, "apexPage") || "";
+      if (!pages.has(name)) problems.push(`${rel}: grants page ${name}, which does not exist`);
+    }
+    const granted = new Set(childrenNamed(node, "classAccesses").map((a) => childText(a, "apexClass")));
+    for (const [name, cls] of classes) {
+      if (!cls.isTest && !granted.has(name)) problems.push(`${rel}: does not grant Apex class ${name}`);
+    }
+    const grantedPages = new Set(childrenNamed(node, "pageAccesses").map((a) => childText(a, "apexPage")));
+    for (const name of pages) if (!grantedPages.has(name)) problems.push(`${rel}: does not grant page ${name}`);
+  }
+
+  return {
+    problems,
+    facts: { channels, classes: new Set(classes.keys()), pages, resources, bundles },
+  };
+}
