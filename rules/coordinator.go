@@ -26,6 +26,9 @@ type Coordinator struct {
 	dests  [numDestinations]destState
 	leader bool
 	out    Output
+	// when each system last changed (by any event, echo or not): reconcile
+	// follows the system that changed last.
+	changedAt [numDestinations]int64
 	// unknown[i]: rule i targets a state missing from the live catalog.
 	unknown map[int]bool
 }
@@ -175,27 +178,59 @@ func (c *Coordinator) Paused(d Destination) bool { return c.dests[d].paused }
 func (c *Coordinator) SetLeader(now int64, leader bool) Output {
 	was := c.leader
 	c.leader = leader
-	if leader && !was {
+	switch {
+	case leader && !was:
 		c.reconcile(now)
+	case !leader && was:
+		// A follower never writes: nothing still waiting here may be sent.
+		const why = "this tab is no longer the writer; the writer tab decides"
+		for d := range c.dests {
+			ds := &c.dests[d]
+			for _, w := range []*write{ds.queued, ds.deferred} {
+				if w != nil {
+					c.setStatus(w, StatusSuperseded, why)
+				}
+			}
+			ds.queued, ds.deferred = nil, nil
+			if w := ds.inflight; w != nil && !w.sent {
+				c.setStatus(w, StatusSuperseded, why)
+				ds.inflight = nil
+			}
+		}
 	}
 	return c.flush(now)
 }
 
-// reconcile evaluates the rules against the current state, as a Connect change
-// to the current state and a Salesforce change to the current status would.
+// reconcile applies the rules once to the current state, as changes of both
+// systems to their current states — first the system that changed last, then
+// the other only if the first led to no write: evaluating both when they
+// disagree would swap them.
 func (c *Coordinator) reconcile(now int64) {
-	evs := []Event{{Type: SourceConnectStateChange, OldState: c.snap.ConnectPreviousState, NewState: c.snap.ConnectState}}
-	if c.snap.SalesforceStatus == OfflineStatus {
-		evs = append(evs, Event{Type: SourceSalesforceLogout})
-	} else if c.snap.SalesforceStatus != "" {
-		evs = append(evs, Event{Type: SourceSalesforceStateChange, StatusID: c.snap.SalesforceStatusID, StatusAPIName: c.snap.SalesforceStatus})
+	var sf, conn *Event
+	switch {
+	case c.snap.SalesforceStatus == OfflineStatus:
+		sf = &Event{Type: SourceSalesforceLogout}
+	case c.snap.SalesforceStatus != "":
+		sf = &Event{Type: SourceSalesforceStateChange, StatusID: c.snap.SalesforceStatusID, StatusAPIName: c.snap.SalesforceStatus}
 	}
-	for i := range evs {
-		if evs[i].Type == SourceConnectStateChange && evs[i].NewState == "" {
+	if c.snap.ConnectState != "" {
+		conn = &Event{Type: SourceConnectStateChange, OldState: c.snap.ConnectPreviousState, NewState: c.snap.ConnectState}
+	}
+	order := []*Event{conn, sf}
+	if c.changedAt[DestinationSalesforce] > c.changedAt[DestinationConnect] {
+		order = []*Event{sf, conn}
+	}
+	for _, ev := range order {
+		if ev == nil {
 			continue
 		}
-		d := c.decide(now, &evs[i])
+		d := c.decide(now, ev)
 		d.Note = "reconcile: this tab became the writer"
+		for _, a := range d.Actions {
+			if a.Status != StatusSkipped && a.Status != StatusFailed {
+				return
+			}
+		}
 	}
 }
 
@@ -258,6 +293,7 @@ func (c *Coordinator) apply(now int64, ev *Event) (contactEnded bool) {
 	s := &c.snap
 	switch ev.Type {
 	case SourceConnectStateChange:
+		c.changedAt[DestinationConnect] = now
 		was := s.ConnectState
 		s.ConnectPreviousState = was
 		if ev.OldState != "" {
@@ -266,6 +302,7 @@ func (c *Coordinator) apply(now int64, ev *Event) (contactEnded bool) {
 		s.ConnectState = ev.NewState
 		contactEnded = IsOnContact(s.ConnectPreviousState) && !IsOnContact(ev.NewState)
 	case SourceSalesforceStateChange:
+		c.changedAt[DestinationSalesforce] = now
 		if ev.StatusAPIName != "" {
 			s.SalesforceStatus = ev.StatusAPIName
 		} else {
@@ -273,6 +310,7 @@ func (c *Coordinator) apply(now int64, ev *Event) (contactEnded bool) {
 		}
 		s.SalesforceStatusID = ev.StatusID
 	case SourceSalesforceLogout:
+		c.changedAt[DestinationSalesforce] = now
 		s.SalesforceStatus = OfflineStatus
 		s.SalesforceStatusID = ""
 	case SourceSalesforceWorkAccepted:
