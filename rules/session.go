@@ -44,6 +44,10 @@ func NewSession(config []byte) (s *Session, err error) {
 	return &Session{coord: NewCoordinator(eng, opts)}, nil
 }
 
+// WakeAt is when the session next needs a tick input (0: nothing pending);
+// the same value as the last output's wakeAt.
+func (s *Session) WakeAt() int64 { return s.coord.wakeAt() }
+
 // Coordinator gives native callers (tests, the CLI) the coordinator itself.
 func (s *Session) Coordinator() *Coordinator { return s.coord }
 
