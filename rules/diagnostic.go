@@ -150,7 +150,7 @@ func joinQuoted(ss []string) string {
 }
 
 // suggest returns the candidate closest to s, if it is close enough to be a
-// plausible typo (or s is contained in it), else "".
+// plausible typo (or s is an abbreviation contained in it), else "".
 func suggest(s string, candidates []string) string {
 	ns := normalizeLabel(s)
 	if ns == "" {
@@ -160,7 +160,10 @@ func suggest(s string, candidates []string) string {
 	for _, c := range candidates {
 		nc := normalizeLabel(c)
 		d := levenshtein(ns, nc)
-		if strings.Contains(nc, ns) || strings.Contains(ns, nc) {
+		// An abbreviation of a label ("Static" for "Static Value") is close.
+		// The reverse is not: "New Workload Percent" contains "New Workload"
+		// but means "New Workload Pct", which plain distance finds.
+		if strings.Contains(nc, ns) {
 			d = min(d, 2)
 		}
 		if bestD < 0 || d < bestD {

@@ -3,7 +3,10 @@ package rules
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
+	"sort"
 	"strconv"
+	"strings"
 )
 
 // Document is a parsed rules document.
@@ -130,6 +133,7 @@ func Parse(data []byte) (*Document, Diagnostics) {
 			if off > 0 {
 				off--
 			}
+			msg += syntaxHint(err.Error())
 		}
 		p.add(SeverityError, "syntax", nil, "", off, msg)
 		return nil, p.diags
@@ -148,11 +152,11 @@ func Parse(data []byte) (*Document, Diagnostics) {
 			rulesAt = &mm
 		case "connect":
 			if err := json.Unmarshal(raw, &doc.Connect); err != nil {
-				p.add(SeverityError, "type", nil, "connect", m.start, `"connect" must look like {"states": [{"name": "Lunch", "type": "not_routable"}]}: `+err.Error())
+				p.add(SeverityError, "type", nil, "connect", m.start, `"connect" must look like {"states": [{"name": "Lunch", "type": "not_routable"}]}: `+catalogError(err))
 			}
 		case "salesforce":
 			if err := json.Unmarshal(raw, &doc.Salesforce); err != nil {
-				p.add(SeverityError, "type", nil, "salesforce", m.start, `"salesforce" must look like {"statuses": [{"id": "0N5…", "developerName": "Lunch", "label": "Lunch"}], "serviceChannels": [{"developerName": "sfdc_case", "keyPrefix": "500"}]}: `+err.Error())
+				p.add(SeverityError, "type", nil, "salesforce", m.start, `"salesforce" must look like {"statuses": [{"id": "0N5…", "developerName": "Lunch", "label": "Lunch"}], "serviceChannels": [{"developerName": "sfdc_case", "keyPrefix": "500"}]}: `+catalogError(err))
 			}
 		case "$schema", "description":
 		default:
@@ -162,11 +166,11 @@ func Parse(data []byte) (*Document, Diagnostics) {
 	}
 	if rulesAt == nil {
 		p.add(SeverityError, "missing-field", nil, "rules", start, `the document has no "rules" array`)
-		return nil, p.diags
+		return nil, p.sorted()
 	}
 	if data[rulesAt.start] != '[' {
 		p.add(SeverityError, "type", nil, "rules", rulesAt.start, `"rules" must be an array of rules, got `+jsonKind(data[rulesAt.start:rulesAt.end]))
-		return nil, p.diags
+		return nil, p.sorted()
 	}
 	elements := arrayElements(data, rulesAt.start)
 	p.ruleStart = make([]int, len(elements))
@@ -179,7 +183,75 @@ func Parse(data []byte) (*Document, Diagnostics) {
 		doc.Rules = append(doc.Rules, r)
 	}
 	validateDocument(p, doc)
-	return doc, p.diags
+	return doc, p.sorted()
+}
+
+// sorted puts the diagnostics in the order of the text they point at, as a
+// reader goes through the file; diagnostics at the same place keep the order
+// they were found in.
+func (p *parser) sorted() Diagnostics {
+	sort.SliceStable(p.diags, func(i, j int) bool {
+		a, b := p.diags[i], p.diags[j]
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	return p.diags
+}
+
+// syntaxHint adds a likely cause to encoding/json's syntax error messages.
+func syntaxHint(msg string) string {
+	switch {
+	case strings.HasSuffix(msg, `'"' after object key:value pair`), strings.HasSuffix(msg, `'"' after array element`):
+		return "; is a comma missing at the end of the previous value?"
+	case strings.HasPrefix(msg, "invalid character '}' looking for beginning of object key string"),
+		strings.HasPrefix(msg, "invalid character ']' looking for beginning of value"):
+		return "; JSON allows no comma after the last member or element"
+	case strings.HasPrefix(msg, "invalid character '\\'' "):
+		return "; JSON strings take double quotes"
+	case strings.HasSuffix(msg, "looking for beginning of object key string"):
+		return "; object keys are strings in double quotes"
+	case msg == "unexpected end of JSON input":
+		return "; the text ends before every { and [ is closed"
+	}
+	return ""
+}
+
+// catalogError explains why a catalog could not be read, in JSON terms
+// rather than Go's.
+func catalogError(err error) string {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return err.Error()
+	}
+	want := "a value of another type"
+	switch te.Type.Kind() {
+	case reflect.Slice, reflect.Array:
+		want = "an array"
+	case reflect.Struct, reflect.Map:
+		want = "an object"
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Int, reflect.Int64, reflect.Float64:
+		want = "a number"
+	}
+	got := te.Value
+	switch got {
+	case "string", "number":
+		got = "a " + got
+	case "object", "array":
+		got = "an " + got
+	case "bool":
+		got = "a boolean"
+	}
+	where := "the value"
+	if te.Field != "" {
+		where = quote(te.Field)
+	}
+	return where + " must be " + want + ", got " + got
 }
 
 func (p *parser) allowed(d *Diagnostic, value string, allowed []string) {
@@ -188,6 +260,8 @@ func (p *parser) allowed(d *Diagnostic, value string, allowed []string) {
 	if s := suggest(value, allowed); s != "" {
 		d.Suggestion = s
 		d.Message += "; did you mean " + quote(s) + "?"
+	} else {
+		d.Message += "."
 	}
 	d.Message += " Allowed: " + joinQuoted(allowed) + "."
 }
@@ -227,15 +301,15 @@ func (p *parser) parseRule(r *Rule, from, to int) {
 				p.add(SeverityError, "type", r, "active", m.start, "active must be true or false, got "+jsonKind(raw))
 			}
 		case "source":
-			r.Source = Source(p.picklist(r, m, sourceLabels[:], "source"))
+			r.Source = Source(p.picklist(r, m, sourceLabels[:], "a source"))
 		case "operandA":
-			r.OperandA = Operand(p.picklist(r, m, operandLabels[:], "operand"))
+			r.OperandA = Operand(p.picklist(r, m, operandLabels[:], "an operand"))
 		case "operandB":
-			r.OperandB = Operand(p.picklist(r, m, operandLabels[:], "operand"))
+			r.OperandB = Operand(p.picklist(r, m, operandLabels[:], "an operand"))
 		case "comparator":
-			r.Comparator = Comparator(p.picklist(r, m, comparatorLabels[:], "comparator"))
+			r.Comparator = Comparator(p.picklist(r, m, comparatorLabels[:], "a comparator"))
 		case "destination":
-			r.Destination = Destination(p.picklist(r, m, destinationLabels[:], "destination"))
+			r.Destination = Destination(p.picklist(r, m, destinationLabels[:], "a destination"))
 		case "operandAValue":
 			r.OperandAValue = p.staticValue(r, m)
 		case "operandBValue":
@@ -267,13 +341,13 @@ func (p *parser) parseRule(r *Rule, from, to int) {
 func requiredHint(f string) string {
 	switch f {
 	case "source":
-		return "; allowed: " + joinQuoted(sourceLabels[1:])
+		return ". Allowed: " + joinQuoted(sourceLabels[1:]) + "."
 	case "operandA", "operandB":
-		return "; allowed: " + joinQuoted(operandLabels[1:])
+		return ". Allowed: " + joinQuoted(operandLabels[1:]) + "."
 	case "comparator":
-		return "; allowed: " + joinQuoted(comparatorLabels[1:])
+		return ". Allowed: " + joinQuoted(comparatorLabels[1:]) + "."
 	case "destination":
-		return "; allowed: " + joinQuoted(destinationLabels[1:])
+		return ". Allowed: " + joinQuoted(destinationLabels[1:]) + "."
 	}
 	return " (the target state of the destination)"
 }
@@ -283,7 +357,7 @@ func (p *parser) staticPresence(r *Rule, o Operand, field string, raws map[strin
 	side := field[:len("operandA")]
 	switch {
 	case o == OperandStatic && !has:
-		p.add(SeverityError, "missing-field", r, field, from, side+" is Static Value but the rule has no "+field)
+		p.add(SeverityError, "missing-field", r, field, from, side+` is "Static Value" but the rule has no `+field+", the value to compare with")
 	case o != OperandStatic && o != OperandNone && has:
 		p.add(SeverityWarning, "ignored-field", r, field, offs[field], field+" is ignored because "+side+" is "+quote(o.String())+", not \"Static Value\"")
 	}
@@ -292,7 +366,7 @@ func (p *parser) staticPresence(r *Rule, o Operand, field string, raws map[strin
 func (p *parser) picklist(r *Rule, m member, labels []string, what string) int {
 	raw := p.data[m.start:m.end]
 	if !isJSONString(raw) {
-		d := p.add(SeverityError, "type", r, m.key, m.start, m.key+" must be a string, got "+jsonKind(raw))
+		d := p.add(SeverityError, "type", r, m.key, m.start, m.key+" must be a string, got "+jsonKind(raw)+". Allowed: "+joinQuoted(labels[1:])+".")
 		d.Allowed = labels[1:]
 		return 0
 	}
@@ -300,7 +374,7 @@ func (p *parser) picklist(r *Rule, m member, labels []string, what string) int {
 	_ = json.Unmarshal(raw, &s)
 	v, ok := lookupLabel(labels, s)
 	if !ok {
-		d := p.add(SeverityError, "unknown-value", r, m.key, m.start, quote(s)+" is not a "+what)
+		d := p.add(SeverityError, "unknown-value", r, m.key, m.start, quote(s)+" is not "+what)
 		p.allowed(d, s, labels[1:])
 	}
 	return v

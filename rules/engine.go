@@ -11,6 +11,21 @@ type Engine struct {
 	rules    []Rule
 	bySource [numSources][]int32 // indexes of active rules, in document order
 	warnings Diagnostics
+	// blank is every rule's trace before an event is evaluated (other-source
+	// or inactive), copied into each decision in one move.
+	blank []RuleTrace
+	// crit is what evaluation reads of each rule, packed: the rules of one
+	// source are walked without touching the rest of the Rule records.
+	crit []criterion
+}
+
+// criterion is the part of a rule evaluation reads.
+type criterion struct {
+	a, b       Operand
+	cmp        Comparator
+	dst        Destination
+	logoutOK   bool // for a Logout rule: New State = "Offline", the only criterion that can match
+	aVal, bVal Value
 }
 
 // Compile parses and checks a document and builds an engine. With errors it
@@ -37,12 +52,20 @@ func invalidRules(diags Diagnostics) *Error {
 // New builds an engine from a parsed document (which should have no errors).
 func New(doc *Document) *Engine {
 	e := &Engine{doc: doc, rules: doc.Rules}
+	e.blank = make([]RuleTrace, len(e.rules))
+	e.crit = make([]criterion, len(e.rules))
 	for i := range e.rules {
 		r := &e.rules[i]
 		r.Index = i
 		if r.Active && r.Source > SourceNone && r.Source < numSources {
 			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
 		}
+		e.blank[i].rule = r
+		if !r.Active {
+			e.blank[i].Outcome = OutcomeInactive
+		}
+		e.crit[i] = criterion{a: r.OperandA, b: r.OperandB, cmp: r.Comparator, dst: r.Destination,
+			logoutOK: isLogoutCriterion(r), aVal: r.OperandAValue, bVal: r.OperandBValue}
 	}
 	return e
 }
@@ -190,17 +213,18 @@ type Decision struct {
 // matching rule wins. It does not decide whether a write is needed: that is
 // the coordinator's job (Semantics 8–12).
 func (e *Engine) Evaluate(ev *Event, snap *Snapshot) Decision {
-	d := Decision{Event: *ev, Snapshot: *snap, Rules: make([]RuleTrace, len(e.rules))}
+	d := Decision{Event: *ev, Snapshot: *snap}
 	e.evaluateInto(ev, snap, &d)
 	return d
 }
 
 func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
-	for i := range e.rules {
-		d.Rules[i].rule = &e.rules[i]
-		if !e.rules[i].Active {
-			d.Rules[i].Outcome = OutcomeInactive
-		}
+	if len(d.Rules) == len(e.blank) {
+		copy(d.Rules, e.blank)
+	} else {
+		// One allocation, filled by a copy rather than zeroed then set.
+		d.Rules = make([]RuleTrace, len(e.blank))
+		copy(d.Rules, e.blank)
 	}
 	var won [numDestinations]int
 	var actions [numDestinations]*Action
@@ -208,25 +232,39 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
 	if ev.Type <= SourceNone || ev.Type >= numSources {
 		return
 	}
+	// Each operand is read once per event, not once per rule.
+	var known [OperandStatic]Value
+	var have [OperandStatic]bool
+	read := func(o Operand, static Value) Value {
+		if o >= OperandStatic {
+			return static
+		}
+		if !have[o] {
+			known[o] = readOperand(o, static, ev, snap)
+			have[o] = true
+		}
+		return known[o]
+	}
 	for _, idx := range e.bySource[ev.Type] {
-		r := &e.rules[idx]
+		c := &e.crit[idx]
 		t := &d.Rules[idx]
-		if ev.Type == SourceSalesforceLogout && !isLogoutCriterion(r) {
+		if ev.Type == SourceSalesforceLogout && !c.logoutOK {
 			t.Outcome = OutcomeNotLogout
 			continue
 		}
-		t.A = readOperand(r.OperandA, r.OperandAValue, ev, snap)
-		t.B = readOperand(r.OperandB, r.OperandBValue, ev, snap)
-		switch compareValues(r.Comparator, t.A, t.B) {
+		t.A = read(c.a, c.aVal)
+		t.B = read(c.b, c.bVal)
+		switch compareValues(c.cmp, t.A, t.B) {
 		case matchYes:
-			if won[r.Destination] == 0 {
-				won[r.Destination] = int(idx) + 1
+			if won[c.dst] == 0 {
+				won[c.dst] = int(idx) + 1
 				t.Outcome = OutcomeMatched
-				actions[r.Destination] = &Action{Destination: r.Destination, Value: r.Value, Rule: r.Label(), RuleIndex: int(idx)}
+				r := &e.rules[idx]
+				actions[c.dst] = &Action{Destination: r.Destination, Value: r.Value, Rule: r.Label(), RuleIndex: int(idx)}
 				n++
 			} else {
 				t.Outcome = OutcomeShadowed
-				t.Winner = won[r.Destination] - 1
+				t.Winner = won[c.dst] - 1
 			}
 		case matchUnavailable:
 			t.Outcome = OutcomeUnavailable

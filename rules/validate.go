@@ -28,12 +28,14 @@ func validateDocument(p *parser, doc *Document) {
 	for _, c := range findCycles(doc) {
 		r := &doc.Rules[c[0]]
 		involved := make([]string, len(c))
+		quoted := make([]string, len(c))
 		for k, idx := range c {
 			involved[k] = doc.Rules[idx].Label()
+			quoted[k] = quote(involved[k])
 		}
 		d := p.add(SeverityWarning, "cycle", r, "", p.off(r, "source"),
-			"these rules form a cycle, each write triggering the next: "+strings.Join(involved, " → ")+" → "+involved[0]+
-				". Echo suppression stops it while the platforms echo this module's writes; if an echo is missed they loop until the loop breaker pauses them")
+			"these rules form a cycle, each write triggering the next: "+strings.Join(quoted, " → ")+" → "+quoted[0]+
+				". Echo suppression stops it while the platforms echo this module's writes; if an echo is missed they loop until the loop breaker pauses them.")
 		d.Rules = involved
 	}
 }
@@ -82,6 +84,13 @@ func findConnectState(states []ConnectState, name string) *ConnectState {
 }
 
 func validateTarget(p *parser, doc *Document, r *Rule) {
+	if r.Index >= len(p.fieldOffs) {
+		return
+	}
+	o, has := p.fieldOffs[r.Index]["value"]
+	if !has || p.data[o] != '"' {
+		return // already reported: the rule has no value, or it is not a string
+	}
 	off := p.off(r, "value")
 	switch r.Destination {
 	case DestinationConnect:
@@ -90,11 +99,11 @@ func validateTarget(p *parser, doc *Document, r *Rule) {
 			p.add(SeverityError, "missing-value", r, "value", off, "the target Connect agent state is empty")
 		case IsConnectSystemState(r.Value):
 			d := p.add(SeverityError, "system-state-target", r, "value", off,
-				quote(r.Value)+" is an Amazon Connect system state: the CCP sets it and it cannot be set by a rule. System states may be tested in a criterion but not targeted")
+				quote(r.Value)+" is an Amazon Connect system state: the CCP sets it and it cannot be set by a rule. System states may be tested in a criterion but not targeted.")
 			d.Value = r.Value
 			if len(doc.Connect.States) > 0 {
 				d.Allowed = connectStateNames(doc)
-				d.Message += ". Allowed targets: " + joinQuoted(d.Allowed) + "."
+				d.Message += " Allowed targets: " + joinQuoted(d.Allowed) + "."
 			}
 		case len(doc.Connect.States) > 0 && findConnectState(doc.Connect.States, r.Value) == nil:
 			d := p.add(SeverityError, CodeUnknownState, r, "value", off, quote(r.Value)+" is not an agent state in the Connect catalog")
@@ -311,7 +320,7 @@ func validateShadowing(p *parser, doc *Document) {
 			}
 			if sameCriterion(a, b) || alwaysTrue(a) {
 				d := p.add(SeverityWarning, "shadowed", b, "", p.off(b, "source"),
-					"this rule can never write: "+a.Label()+" (rules["+itoa(i)+"]) comes first, has the same source and destination, and matches whenever this one does (first match per destination wins)")
+					"this rule can never write: "+quote(a.Label())+" (rules["+itoa(i)+"]) comes first, has the same source and destination, and matches whenever this one does (first match per destination wins)")
 				d.Rules = []string{a.Label()}
 				break
 			}
@@ -342,13 +351,19 @@ func findCycles(doc *Document) [][]int {
 	seen := map[string]bool{}
 	// Elementary cycles by depth-first search from each rule, visiting only
 	// higher-numbered rules so that each cycle is found once from its lowest rule.
+	// The number of paths grows factorially with densely connected rules (a
+	// dozen "Not equal to" rules feeding each other), so the search prunes
+	// paths that rule 8 stops and gives up after a fixed amount of work:
+	// lint reports the cycles it can prove, never hangs.
+	budget := maxCycleSearchSteps
 	var path []int
 	onPath := make([]bool, n)
 	var dfs func(start, v int)
 	dfs = func(start, v int) {
-		if len(cycles) >= 20 || len(path) > 12 {
+		if len(cycles) >= 20 || len(path) > 12 || budget <= 0 {
 			return
 		}
+		budget--
 		for _, w := range edges[v] {
 			if w == start {
 				c := append([]int(nil), path...)
@@ -361,7 +376,7 @@ func findCycles(doc *Document) [][]int {
 				}
 				continue
 			}
-			if w > start && !onPath[w] {
+			if w > start && !onPath[w] && !rewritesSameValue(doc, path, w) {
 				onPath[w] = true
 				path = append(path, w)
 				dfs(start, w)
@@ -380,6 +395,22 @@ func findCycles(doc *Document) [][]int {
 		onPath[s] = false
 	}
 	return cycles
+}
+
+// maxCycleSearchSteps bounds the work of findCycles (depth-first steps).
+const maxCycleSearchSteps = 50000
+
+// rewritesSameValue reports whether rule w writes the value the last rule on
+// the path wrote to the same destination: that write changes nothing (rule 8),
+// so no cycle continues through it.
+func rewritesSameValue(doc *Document, path []int, w int) bool {
+	rw := &doc.Rules[w]
+	for k := len(path) - 1; k >= 0; k-- {
+		if r := &doc.Rules[path[k]]; r.Destination == rw.Destination {
+			return r.Value == rw.Value
+		}
+	}
+	return false
 }
 
 func intsKey(c []int) string {

@@ -16,7 +16,7 @@
 //
 // Query parameters: `state` (initial state name, default Available),
 // `latency` (ms between an accepted write and the agent::update that shows it, default 40),
-// `states` (JSON array of {name, type} replacing the default agent states),
+// `states` (name:type,name:type replacing the default agent states),
 // `ui=0` to hide the controls.
 
 (function () {
@@ -34,14 +34,20 @@
     { name: "Available", type: "routable" },
     { name: "Lunch", type: "not_routable" },
     { name: "Break", type: "not_routable" },
+    { name: "Coffee", type: "not_routable" },
     { name: "Training", type: "not_routable" },
+    { name: "Back Office", type: "not_routable" },
+    { name: "At Capacity", type: "not_routable" },
     { name: "Offline", type: "offline" },
   ];
-  try {
-    const s = params.get("states");
-    if (s) baseStates = JSON.parse(s);
-  } catch (e) {
-    console.error("fake CCP: bad states parameter", e);
+  // states=Available:routable,Lunch:not_routable,Back+Office:not_routable (no JSON: Streams
+  // formats the CCP URL with its sprintf, which fails on a "%" in it).
+  const statesParam = params.get("states");
+  if (statesParam) {
+    baseStates = statesParam.split(",").map((p) => {
+      const i = p.lastIndexOf(":");
+      return { name: p.slice(0, i), type: p.slice(i + 1) };
+    });
   }
   /** @type {AgentState[]} */
   const agentStates = baseStates.map((s, i) => ({
@@ -206,7 +212,7 @@
 
   // ---- contacts -------------------------------------------------------------------
 
-  /** @param {string} contactState @param {string} connState */
+  /** @param {string} id @param {string} contactState @param {string} connState */
   function voiceContact(id, contactState, connState) {
     const ts = new Date();
     return {
@@ -353,7 +359,7 @@
     if (model.nextState) root.append(el("div", { class: "next", id: "ccp-next" }, ["Next status: " + model.nextState.name]));
     const states = el("div", { class: "row" });
     for (const s of agentStates) {
-      const b = button(s.name, () => api.setState(s.name), false, "ccp-set-" + s.name);
+      const b = button(s.name, () => api.setState(s.name), false, "ccp-set-" + s.name.replace(/\W+/g, "-"));
       if (s.name === model.state.name) b.className = "current";
       states.append(b);
     }

@@ -61,7 +61,8 @@ export function resolvePath(urlPath) {
   if (decoded.includes("\0")) return null;
   for (const [prefix, dir] of Object.entries(mounts)) {
     if (!decoded.startsWith(prefix)) continue;
-    const rel = decoded.slice(prefix.length) || "index.html";
+    let rel = decoded.slice(prefix.length);
+    if (rel === "" || rel.endsWith("/")) rel += "index.html";
     const file = path.resolve(dir, rel);
     if (file !== dir && !file.startsWith(dir + path.sep)) return null;
     return file;
@@ -87,12 +88,19 @@ export function startServer(opts = {}) {
       res.end();
       return;
     }
+    if (url.pathname === "/testdata/rules/index.json") {
+      // The rules files the demo's editor offers.
+      const dir = path.join(repoRoot, "testdata", "rules");
+      const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== "index.json").sort() : [];
+      res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
+      res.end(JSON.stringify(files));
+      return;
+    }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.writeHead(405).end();
       return;
     }
-    let file = resolvePath(url.pathname);
-    if (file && url.pathname.endsWith("/")) file = path.join(file, "index.html");
+    const file = resolvePath(url.pathname);
     if (!file) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
       return;

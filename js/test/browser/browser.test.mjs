@@ -4,6 +4,8 @@
 import { before, after, describe } from "node:test";
 import { startHarness } from "./harness.mjs";
 import { streamsSuite } from "./streams.suite.mjs";
+import { shimSuite } from "./shim.suite.mjs";
+import { demoSuite } from "./demo.suite.mjs";
 
 /** @type {import("./harness.mjs").Harness | undefined} */
 let harness;
@@ -20,4 +22,6 @@ describe("browser", () => {
     await harness?.close();
   });
   streamsSuite(h);
+  shimSuite(h);
+  demoSuite(h);
 });

@@ -3,7 +3,6 @@
 // 127.0.0.1 so that the CCP frame is cross-origin like the real one.
 
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import { startServer, jsRoot } from "../server.mjs";
@@ -39,7 +38,8 @@ export async function startHarness() {
     }
   }
   const srv = await startServer();
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "presence-sync-chromium-"));
+  // playwright-core launches Chromium with a fresh temporary --user-data-dir of its own
+  // (and refuses one in args), removed again on close.
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -53,10 +53,12 @@ export async function startHarness() {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
-      `--user-data-dir=${profile}`,
       `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1`,
       "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
     ],
+  }).catch(async (e) => {
+    await srv.close();
+    throw e;
   });
   const base = srv.url;
   const ccpBase = `http://${CCP_HOST}:${srv.port}`;
@@ -79,7 +81,6 @@ export async function startHarness() {
     async close() {
       await browser.close();
       await srv.close();
-      fs.rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -92,9 +93,9 @@ export async function startHarness() {
 export async function ccpFrame(page) {
   const deadline = Date.now() + 10000;
   for (;;) {
-    const f = page.frames().find((fr) => fr.url().includes(`${CCP_HOST}`));
+    const f = page.frames().find((fr) => fr.url().startsWith(`http://${CCP_HOST}:`));
     if (f) {
-      await f.waitForFunction(() => "fakeCCP" in window);
+      await waitFor(f, () => "fakeCCP" in window);
       return f;
     }
     if (Date.now() > deadline) throw new Error("the fake CCP frame did not appear");
@@ -103,15 +104,30 @@ export async function ccpFrame(page) {
 }
 
 /**
- * Polls fn in the page until it returns a truthy value.
+ * Polls fn (evaluated in the page or frame) until it returns a truthy value, and
+ * returns that value. Polling with evaluate works the same in cross-origin frames.
  * @template T
  * @param {import("playwright-core").Page | import("playwright-core").Frame} target
- * @param {string | ((arg: any) => T)} fn
+ * @param {(arg: any) => T} fn
  * @param {any} [arg]
  * @param {number} [timeout]
  * @returns {Promise<T>}
  */
-export async function waitFor(target, fn, arg, timeout = 8000) {
-  const h = await target.waitForFunction(/** @type {any} */ (fn), arg, { timeout, polling: 20 });
-  return /** @type {T} */ (await h.jsonValue());
+export async function waitFor(target, fn, arg, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  /** @type {unknown} */
+  let last;
+  for (;;) {
+    try {
+      const v = await target.evaluate(/** @type {any} */ (fn), arg);
+      if (v) return v;
+      last = v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`waitFor timed out after ${timeout} ms: ${fn.toString().slice(0, 200)} (last: ${String(last)})`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -1,0 +1,210 @@
+// Type declarations for presence-sync's browser API (DESIGN.md "Browser API").
+// The classic script defines `window.PresenceSync`; the ES module exports the same names.
+
+export as namespace PresenceSync;
+
+/** The rules document (DESIGN.md "Rules document"). */
+export interface RulesDocument {
+  rules: Rule[];
+  connect?: { states: { name: string; type: "routable" | "not_routable" | "offline" }[] };
+  salesforce?: {
+    statuses?: { id: string; developerName: string; label?: string }[];
+    serviceChannels?: { developerName: string; keyPrefix: string }[];
+  };
+}
+
+export interface Rule {
+  name: string;
+  active?: boolean;
+  source: string;
+  operandA: string;
+  operandAValue?: string;
+  comparator: string;
+  operandB: string;
+  operandBValue?: string;
+  destination: string;
+  value: string;
+}
+
+export type LogLevel = "error" | "warn" | "info" | "debug";
+
+export interface Options {
+  /** Echo window after a write completes, ms (5000; 0 turns echo suppression off). */
+  echoWindowMs?: number;
+  /** More than this many writes to one destination within loopWindowMs pauses it (6). */
+  loopMaxWrites?: number;
+  /** ms (10000). */
+  loopWindowMs?: number;
+  /** Tries in all for a failed write (3). */
+  retryAttempts?: number;
+  /** First retry delay, doubling, ms (250). */
+  retryBaseMs?: number;
+  /** A write with no answer in this long is a failed try, ms (5000). */
+  writeTimeoutMs?: number;
+  /** Elect one writer tab among the agent's tabs (true). */
+  leadership?: boolean;
+  /** What the shim logs to the console ("warn"). */
+  logLevel?: LogLevel;
+  /** How long start waits for Streams to report the agent, ms (30000). */
+  startTimeoutMs?: number;
+}
+
+/** A status as the adapter reports it. */
+export interface PresenceStatus {
+  statusId: string;
+  statusApiName: string;
+  statusName: string;
+}
+
+export interface StatusInfo {
+  id: string;
+  developerName: string;
+  label: string;
+}
+
+export type SalesforceEvent =
+  | { type: "statusChanged"; statusId: string; statusApiName: string; statusName: string; reason?: string }
+  | { type: "logout" }
+  | { type: "workAccepted"; workItemId: string; workId: string; serviceChannel?: string }
+  | { type: "workloadChanged"; configuredCapacity: number | string; previousWorkload: number | string; newWorkload: number | string }
+  | { type: "error"; code: string; message: string; payload?: unknown };
+
+/** Any object of this shape can be the Salesforce side. */
+export interface SalesforceAdapter {
+  /** null: logged out of Omni-Channel. */
+  getStatus(): Promise<PresenceStatus | null>;
+  listStatuses(): Promise<StatusInfo[]>;
+  setStatus(statusId: string): Promise<unknown>;
+  logout(): Promise<unknown>;
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (event: SalesforceEvent) => void): () => void;
+  /** Optional: the service channels, to resolve a work item's channel from its key prefix. */
+  listServiceChannels?(): Promise<{ developerName: string; keyPrefix: string }[]>;
+}
+
+/** The subset of the Amazon Connect Streams global the shim uses. */
+export interface StreamsLike {
+  agent(callback: (agent: any) => void): { unsubscribe(): void } | undefined;
+  core?: { getEventBus?(): unknown };
+}
+
+export interface StartParams {
+  /** URL of presence-sync.wasm; default: beside the script (wasm_exec.js beside it too). */
+  wasmUrl?: string;
+  /** URL of Go's wasm_exec.js; default: beside the .wasm. */
+  wasmExecUrl?: string;
+  /** The rules document, as an object or JSON text. */
+  rules: RulesDocument | string;
+  /** The Amazon Connect Streams global (window.connect). */
+  connect: StreamsLike;
+  salesforce: SalesforceAdapter;
+  options?: Options;
+}
+
+export type Destination = "Salesforce Agent State" | "Connect Agent State";
+
+export type ActionStatus = "issued" | "applied" | "retrying" | "failed" | "skipped" | "deferred" | "enqueued" | "superseded";
+
+/** One change of a write's status. */
+export interface ActionDetail {
+  id?: number;
+  destination: Destination;
+  value: string;
+  rule: string;
+  ruleIndex: number;
+  status: ActionStatus;
+  error?: string;
+  reason?: string;
+  statusId?: string;
+  attempt?: number;
+  enqueueNextState?: boolean;
+  [key: string]: unknown;
+}
+
+/** What became of one rule for one event. */
+export interface RuleTrace {
+  index: number;
+  name: string;
+  matched: boolean;
+  outcome?: string;
+  reason?: string;
+  [key: string]: unknown;
+}
+
+/** One per event (DESIGN.md Semantics 13). */
+export interface DecisionDetail {
+  seq?: number;
+  time?: number;
+  event: { type: string; [key: string]: unknown };
+  snapshot: Record<string, unknown>;
+  echo: boolean;
+  rules?: RuleTrace[];
+  actions?: ActionDetail[];
+  note?: string;
+  [key: string]: unknown;
+}
+
+export type ErrorCode =
+  | "invalid-rules"
+  | "invalid-event"
+  | "unknown-state"
+  | "write-failed"
+  | "timeout"
+  | "loop"
+  | "internal"
+  | (string & {});
+
+export interface ErrorDetail {
+  code: ErrorCode;
+  message: string;
+  rule?: string;
+  ruleIndex?: number;
+  rules?: string[];
+  destination?: Destination;
+  value?: string;
+  [key: string]: unknown;
+}
+
+export interface PresenceSyncEventMap {
+  decision: CustomEvent<DecisionDetail>;
+  action: CustomEvent<ActionDetail>;
+  error: CustomEvent<ErrorDetail>;
+}
+
+/** A running sync. Events produced while start ran are dispatched in the task after it resolves. */
+export interface PresenceSync extends EventTarget {
+  readonly stopped: boolean;
+  addEventListener<K extends keyof PresenceSyncEventMap>(type: K, listener: (ev: PresenceSyncEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof PresenceSyncEventMap>(type: K, listener: (ev: PresenceSyncEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+  /** Unsubscribes everything and releases every js.Func. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Codes of a rejected start: "invalid-rules" (with `problems`), "invalid-options",
+ * "wasm-blocked" (the page's CSP needs 'wasm-unsafe-eval'), "wasm-load-failed",
+ * "timeout" (Streams never reported the agent), "start-failed".
+ */
+export interface PresenceSyncError extends Error {
+  code: "invalid-rules" | "invalid-options" | "wasm-blocked" | "wasm-load-failed" | "timeout" | "start-failed" | (string & {});
+  problems?: unknown[];
+}
+
+export function start(params: StartParams): Promise<PresenceSync>;
+
+export const version: string;
+
+export const salesforce: {
+  /** Lightning console: talks to the PresenceSyncBridge utility item over Lightning Message Service. */
+  lightning(options?: {
+    sforce?: unknown;
+    channel?: string;
+    timeoutMs?: number;
+    log?: (level: LogLevel, message: string, detail?: unknown) => void;
+    [key: string]: unknown;
+  }): SalesforceAdapter;
+  /** Salesforce Console Integration Toolkit (sforce.console.presence). */
+  console(sforce?: unknown, options?: Record<string, unknown>): SalesforceAdapter;
+};

@@ -1,0 +1,23 @@
+// @ts-check
+/**
+ * presence-sync's browser API (DESIGN.md "Browser API"):
+ *
+ *   const sync = await PresenceSync.start({wasmUrl, rules, connect, salesforce, options});
+ *   sync.addEventListener("decision" | "action" | "error", (e) => e.detail);
+ *   await sync.stop();
+ *
+ * plus the built-in Salesforce adapters `PresenceSync.salesforce.lightning(...)` and
+ * `PresenceSync.salesforce.console(sforce)`.
+ */
+
+import { start, PresenceSync } from "./sync.js";
+import { lightning } from "./salesforce-lightning.js";
+import { console as consoleAdapter } from "./salesforce-console.js";
+
+/** Version of the shim. */
+export const version = "0.1.0";
+
+/** The built-in Salesforce adapters. */
+export const salesforce = Object.freeze({ lightning, console: consoleAdapter });
+
+export { start, PresenceSync };

@@ -1,0 +1,194 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"strconv"
+	"syscall/js"
+
+	"github.com/norunners/vert"
+	"github.com/presence-sync/presence-sync/rules"
+	"honnef.co/go/js/dom/v2"
+)
+
+// maxDelay is the longest delay setTimeout accepts (2^31-1 ms).
+const maxDelay = 1<<31 - 1
+
+// instance is one engine created by create: a rules.Session, the JS functions that
+// expose it, its timer and its window listeners.
+type instance struct {
+	s    *rules.Session
+	emit js.Value
+	win  dom.Window
+
+	handleFn, stopFn, statsFn js.Func
+	tickFn                    js.Func // the timer's callback, one for the instance's life
+	pagehideFn, pageshowFn    js.Func // window listeners added through dom/v2
+	owned                     int     // js.Func values this instance holds
+
+	timer   int   // setTimeout id, valid when timerOn
+	timerOn bool  //
+	wakeAt  int64 // the engine's last wakeAt (0: nothing pending)
+	hidden  bool  // between pagehide and pageshow: no timer runs
+	stopped bool
+	ticks   int
+}
+
+// instanceStats is what an instance's stats() returns.
+type instanceStats struct {
+	LiveFuncs int     `js:"liveFuncs"`
+	TimerOn   bool    `js:"timerOn"`
+	WakeAt    float64 `js:"wakeAt"`
+	Ticks     int     `js:"ticks"`
+	Stopped   bool    `js:"stopped"`
+	Hidden    bool    `js:"hidden"`
+}
+
+func newInstance(s *rules.Session, emit js.Value) *instance {
+	in := &instance{s: s, emit: emit, win: dom.GetWindow()}
+	funcs.instances++
+	in.handleFn = in.fn(in.handle)
+	in.stopFn = in.fn(in.stop)
+	in.statsFn = in.fn(in.stats)
+	in.tickFn = in.fn(in.tick)
+	// Timers stop while the page is hidden (bfcache) and catch up when it shows again.
+	in.pagehideFn = in.win.AddEventListener("pagehide", false, func(dom.Event) {
+		defer in.logPanic("pagehide")
+		in.hidden = true
+		in.clearTimer()
+	})
+	in.pageshowFn = in.win.AddEventListener("pageshow", false, func(dom.Event) {
+		defer in.logPanic("pageshow")
+		if !in.hidden || in.stopped {
+			return
+		}
+		in.hidden = false
+		in.schedule(in.wakeAt)
+	})
+	in.owned += 2
+	funcs.live += 2
+	return in
+}
+
+// fn makes a js.Func owned by the instance.
+func (in *instance) fn(f func(js.Value, []js.Value) any) js.Func {
+	in.owned++
+	return newFunc(f)
+}
+
+// object is what create returns to JavaScript.
+func (in *instance) object() js.Value {
+	o := vert.ValueOf(map[string]any{"ok": true, "version": Version}).JSValue()
+	o.Set("handle", in.handleFn)
+	o.Set("stop", in.stopFn)
+	o.Set("stats", in.statsFn)
+	return o
+}
+
+func now() int64 {
+	return int64(js.Global().Get("Date").Call("now").Float())
+}
+
+// handle is instance.handle(inputJSON) -> outputJSON.
+func (in *instance) handle(_ js.Value, args []js.Value) (result any) {
+	defer func() {
+		if p := recover(); p != nil {
+			result = string(internalOutput("internal error, input skipped: "+panicText(p), in.wakeAt))
+		}
+	}()
+	if in.stopped {
+		return string(internalOutput("this engine was stopped", 0))
+	}
+	out := in.s.Handle(inputBytes("handle", args))
+	in.schedule(wakeAtOf(out))
+	return string(out)
+}
+
+// tick runs when the timer fires: the engine's output goes to emit.
+func (in *instance) tick(js.Value, []js.Value) any {
+	in.timerOn = false
+	if in.stopped || in.hidden {
+		return nil
+	}
+	out := in.safeTick()
+	defer in.logPanic("emit")
+	in.emit.Invoke(string(out))
+	return nil
+}
+
+func (in *instance) safeTick() (out []byte) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = internalOutput("internal error in a timer: "+panicText(p), in.wakeAt)
+		}
+	}()
+	in.ticks++
+	b := []byte(`{"op":"tick","now":`)
+	b = strconv.AppendInt(b, now(), 10)
+	out = in.s.Handle(append(b, '}'))
+	in.schedule(wakeAtOf(out))
+	return out
+}
+
+// schedule arms the timer for the engine's wakeAt (0: none).
+func (in *instance) schedule(at int64) {
+	in.wakeAt = at
+	in.clearTimer()
+	if at <= 0 || in.stopped || in.hidden {
+		return
+	}
+	delay := at - now()
+	if delay < 0 {
+		delay = 0
+	}
+	if delay > maxDelay {
+		delay = maxDelay
+	}
+	// dom/v2's SetTimeout makes a new js.Func per call and cannot release it when the
+	// timer is cleared, so the instance's one tickFn is passed to setTimeout directly.
+	in.timer = js.Global().Call("setTimeout", in.tickFn, delay).Int()
+	in.timerOn = true
+}
+
+func (in *instance) clearTimer() {
+	if in.timerOn {
+		in.win.ClearTimeout(in.timer)
+		in.timerOn = false
+	}
+}
+
+// stop clears the timer, removes the window listeners and releases every js.Func.
+func (in *instance) stop(js.Value, []js.Value) (result any) {
+	defer func() {
+		if p := recover(); p != nil {
+			result = string(internalOutput("internal error while stopping: "+panicText(p), 0))
+		}
+	}()
+	if in.stopped {
+		return nil
+	}
+	in.stopped = true
+	in.clearTimer()
+	in.win.RemoveEventListener("pagehide", false, in.pagehideFn)
+	in.win.RemoveEventListener("pageshow", false, in.pageshowFn)
+	funcs.live -= 2
+	for _, f := range []js.Func{in.handleFn, in.statsFn, in.tickFn, in.stopFn} {
+		release(f)
+	}
+	in.owned = 0
+	in.emit = js.Undefined()
+	funcs.instances--
+	return nil
+}
+
+func (in *instance) stats(js.Value, []js.Value) any {
+	return vert.ValueOf(instanceStats{LiveFuncs: in.owned, TimerOn: in.timerOn, WakeAt: float64(in.wakeAt),
+		Ticks: in.ticks, Stopped: in.stopped, Hidden: in.hidden}).JSValue()
+}
+
+// logPanic recovers a panic in a callback that has no caller to answer.
+func (in *instance) logPanic(where string) {
+	if p := recover(); p != nil {
+		js.Global().Get("console").Call("error", "presence-sync engine: internal error in "+where+": "+panicText(p))
+	}
+}
