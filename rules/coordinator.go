@@ -57,6 +57,7 @@ type echo struct {
 	statusID string
 	until    int64 // 0: until the write ends (in flight)
 	cmdID    int64
+	actionID int64
 }
 
 type recentWrite struct {
@@ -266,12 +267,11 @@ func (c *Coordinator) newDecision(now int64, ev *Event) *Decision {
 // the writes.
 func (c *Coordinator) decide(now int64, ev *Event) *Decision {
 	d := c.newDecision(now, ev)
-	d.Rules = make([]RuleTrace, len(c.eng.rules))
 	c.eng.evaluateInto(ev, &c.snap, d)
 	if c.opts.Trace == "matched" {
 		kept := d.Rules[:0]
 		for _, t := range d.Rules {
-			if t.rule.Source == ev.Type {
+			if c.eng.rules[t.Index].Source == ev.Type {
 				kept = append(kept, t)
 			}
 		}
@@ -592,7 +592,15 @@ func (c *Coordinator) send(now int64, w *write) {
 		cmd.Logout = true
 	}
 	if c.opts.EchoWindowMs > 0 && !a.EnqueueNextState {
-		ds.echoes = append(ds.echoes, echo{value: a.Value, statusID: a.StatusID, cmdID: w.cmdID})
+		// One expected echo per write: a retry replaces its earlier try's.
+		k := 0
+		for _, e := range ds.echoes {
+			if e.actionID != a.ID {
+				ds.echoes[k] = e
+				k++
+			}
+		}
+		ds.echoes = append(ds.echoes[:k], echo{value: a.Value, statusID: a.StatusID, cmdID: w.cmdID, actionID: a.ID})
 	}
 	c.out.Commands = append(c.out.Commands, cmd)
 	if w.attempt == 1 {
@@ -649,6 +657,18 @@ func (c *Coordinator) endEcho(now int64, ds *destState, cmdID int64) {
 	}
 }
 
+// dropEcho forgets the echo expected from a try that was refused.
+func (c *Coordinator) dropEcho(ds *destState, cmdID int64) {
+	k := 0
+	for _, e := range ds.echoes {
+		if e.cmdID != cmdID {
+			ds.echoes[k] = e
+			k++
+		}
+	}
+	ds.echoes = ds.echoes[:k]
+}
+
 // isPermanent: errors that another try cannot fix (Semantics 12).
 func isPermanent(errType, msg string) bool {
 	switch errType {
@@ -666,7 +686,12 @@ func (c *Coordinator) failed(now int64, ds *destState, w *write, errType, errMsg
 		errType = "Error"
 	}
 	a.Error = errType
-	c.endEcho(now, ds, w.cmdID)
+	if errType == "Timeout" {
+		// No answer: the write may still land, so its echo stays expected for a window.
+		c.endEcho(now, ds, w.cmdID)
+	} else {
+		c.dropEcho(ds, w.cmdID) // refused: no change will come back
+	}
 	if !isPermanent(errType, errMsg) && w.attempt < c.opts.RetryAttempts && ds.queued == nil {
 		backoff := c.opts.RetryBaseMs << (w.attempt - 1)
 		w.sent, w.retryAt = false, now+backoff

@@ -674,9 +674,6 @@ func TestCoordinatorOutputJSON(t *testing.T) {
 // loop breaker does not resume on it; and each retried try adds one more
 // expectation for the same value.
 func TestCoordinatorFailedWriteLeavesNoEcho(t *testing.T) {
-	t.Skip("BUG: coordinator.failed keeps the failed try's echo expectation (endEcho opens its window); " +
-		"fix: in failed(), drop ds.echoes entries with the try's cmdID unless errType is Timeout " +
-		"(a timed-out write may still land), and in send() replace rather than append the write's earlier tries' entries")
 	co := fxCoord(t, nil, fxConnectToOmni("Lunch", "Lunch"), fxOmniToConnect("Lunch", "Training"))
 	out := co.HandleEvent(0, connectEv("Available", "Lunch"))
 	out = co.HandleResult(10, out.Commands[0].ID, false, "AccessDeniedException", "no")

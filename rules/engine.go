@@ -17,6 +17,55 @@ type Engine struct {
 	// crit is what evaluation reads of each rule, packed: the rules of one
 	// source are walked without touching the rest of the Rule records.
 	crit []criterion
+	// plans: per source, how to evaluate it without testing every rule.
+	plans [numSources]sourcePlan
+}
+
+// sourcePlan evaluates the rules of one source. The common rule shape,
+// "<a name operand> Equal to <static text>", is indexed: one map look-up per
+// operand finds the rules that match, and every other indexed rule is known
+// not to match without being tested (its trace entry starts as no-match).
+// The remaining rules are tested one by one. Both lists are in document order
+// and are merged, so first-match-per-destination holds across them.
+type sourcePlan struct {
+	blank  []RuleTrace // the trace before evaluation: indexed rules no-match, others by outcome
+	linear []int32     // rules tested one by one
+	eq     [numIndexed]map[string][]int32
+}
+
+// The name operands that can be indexed.
+const numIndexed = 4
+
+func indexSlot(o Operand) int {
+	switch o {
+	case OperandConnectNewState:
+		return 0
+	case OperandConnectOldState:
+		return 1
+	case OperandSalesforceNewState:
+		return 2
+	case OperandServiceChannel:
+		return 3
+	}
+	return -1
+}
+
+var slotOperand = [numIndexed]Operand{OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState, OperandServiceChannel}
+
+// indexable returns the operand slot and the static text of a rule of the
+// indexed shape, else -1. Numeric statics are not indexed: "100" must equal
+// a state spelled "100.0", which only a numeric comparison sees.
+func indexable(r *Rule) (int, string) {
+	if r.Comparator != Equal {
+		return -1, ""
+	}
+	if slot := indexSlot(r.OperandA); slot >= 0 && r.OperandB == OperandStatic && r.OperandBValue.Kind == Text {
+		return slot, r.OperandBValue.Str
+	}
+	if slot := indexSlot(r.OperandB); slot >= 0 && r.OperandA == OperandStatic && r.OperandAValue.Kind == Text {
+		return slot, r.OperandAValue.Str
+	}
+	return -1, ""
 }
 
 // criterion is the part of a rule evaluation reads.
@@ -60,12 +109,33 @@ func New(doc *Document) *Engine {
 		if r.Active && r.Source > SourceNone && r.Source < numSources {
 			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
 		}
-		e.blank[i].rule = r
+		e.blank[i].Index = i
 		if !r.Active {
 			e.blank[i].Outcome = OutcomeInactive
 		}
 		e.crit[i] = criterion{a: r.OperandA, b: r.OperandB, cmp: r.Comparator, dst: r.Destination,
 			logoutOK: isLogoutCriterion(r), aVal: r.OperandAValue, bVal: r.OperandBValue}
+	}
+	for src := SourceConnectStateChange; src < numSources; src++ {
+		p := &e.plans[src]
+		p.blank = append([]RuleTrace(nil), e.blank...)
+		for _, idx := range e.bySource[src] {
+			r := &e.rules[idx]
+			if src == SourceSalesforceLogout && !e.crit[idx].logoutOK {
+				p.blank[idx].Outcome = OutcomeNotLogout
+				continue
+			}
+			slot, key := indexable(r)
+			if slot < 0 {
+				p.linear = append(p.linear, idx)
+				continue
+			}
+			if p.eq[slot] == nil {
+				p.eq[slot] = map[string][]int32{}
+			}
+			p.eq[slot][key] = append(p.eq[slot][key], idx)
+			p.blank[idx].Outcome = OutcomeNoMatch
+		}
 	}
 	return e
 }
@@ -98,26 +168,46 @@ var outcomeNames = [...]string{"other-source", "inactive", "no-match", "unavaila
 
 func (o Outcome) String() string { return outcomeNames[o] }
 
-// RuleTrace says whether one rule matched and, if not, why.
+// RuleTrace says whether one rule matched and, if not, why. It holds no
+// pointers and no text: a decision's trace is one flat allocation, whatever
+// the number of rules. Names, reasons and the operand values are derived when
+// the decision is rendered (Decision.Rule, Decision.Reason, Decision.Operands),
+// from the event and snapshot the decision keeps.
 type RuleTrace struct {
-	rule    *Rule
-	Outcome Outcome
-	A, B    Value // what the operands read (considered rules only)
-	Winner  int   // for shadowed rules: the index of the rule that won
+	Index   int     `json:"index"`
+	Outcome Outcome `json:"-"`
+	Winner  int     `json:"-"` // for shadowed rules: the index of the rule that won
 }
 
-// Index and Name identify the rule.
-func (t *RuleTrace) Index() int   { return t.rule.Index }
-func (t *RuleTrace) Name() string { return t.rule.Name }
-
 // Matched reports whether the rule's criterion was true.
-func (t *RuleTrace) Matched() bool {
+func (t RuleTrace) Matched() bool {
 	return t.Outcome == OutcomeMatched || t.Outcome == OutcomeShadowed
 }
 
-// Reason explains the outcome in words.
-func (t *RuleTrace) Reason() string {
-	r := t.rule
+// considered reports whether the rule's operands were read for this event.
+func (t RuleTrace) considered() bool {
+	return t.Outcome >= OutcomeNoMatch && t.Outcome != OutcomeNotLogout
+}
+
+// Rule returns the rule of trace entry i.
+func (d *Decision) Rule(i int) *Rule { return &d.eng.rules[d.Rules[i].Index] }
+
+// Operands returns what the operands of trace entry i read (Unavailable for
+// rules whose criterion was not tested).
+func (d *Decision) Operands(i int) (a, b Value) {
+	t := d.Rules[i]
+	if !t.considered() {
+		return Value{}, Value{}
+	}
+	r := d.Rule(i)
+	return readOperand(r.OperandA, r.OperandAValue, &d.Event, &d.Snapshot),
+		readOperand(r.OperandB, r.OperandBValue, &d.Event, &d.Snapshot)
+}
+
+// Reason explains the outcome of trace entry i in words.
+func (d *Decision) Reason(i int) string {
+	t := d.Rules[i]
+	r := d.Rule(i)
 	switch t.Outcome {
 	case OutcomeOtherSource:
 		return "listens to " + quote(r.Source.String())
@@ -126,25 +216,26 @@ func (t *RuleTrace) Reason() string {
 	case OutcomeNotLogout:
 		return `a Logout rule fires only on "Salesforce Agent New State" "Equal to" "Offline"`
 	}
-	crit := describe(r.OperandA, t.A) + " " + comparatorSymbols[r.Comparator] + " " + describe(r.OperandB, t.B)
+	a, b := d.Operands(i)
+	crit := describe(r.OperandA, a) + " " + comparatorSymbols[r.Comparator] + " " + describe(r.OperandB, b)
 	switch t.Outcome {
 	case OutcomeMatched:
 		return crit + " is true: write " + r.Destination.String() + " = " + quote(r.Value)
 	case OutcomeShadowed:
 		return crit + " is true, but rules[" + strconv.Itoa(t.Winner) + "] already decided " + r.Destination.String() + " (first match wins)"
 	case OutcomeUnavailable:
-		return crit + " cannot be tested: " + unavailableWhy(r, t)
+		return crit + " cannot be tested: " + unavailableWhy(r, a, b)
 	case OutcomeNotNumeric:
 		return crit + " is false: " + quote(r.Comparator.String()) + " needs numbers on both sides"
 	}
 	return crit + " is false"
 }
 
-func unavailableWhy(r *Rule, t *RuleTrace) string {
+func unavailableWhy(r *Rule, a, b Value) string {
 	for _, s := range []struct {
 		o Operand
 		v Value
-	}{{r.OperandA, t.A}, {r.OperandB, t.B}} {
+	}{{r.OperandA, a}, {r.OperandB, b}} {
 		if s.v.Kind == Unavailable {
 			switch s.o {
 			case OperandNewWorkloadPct, OperandPreviousWorkloadPct:
@@ -206,6 +297,8 @@ type Decision struct {
 	Note     string      `json:"note,omitempty"`
 	Rules    []RuleTrace `json:"rules"`
 	Actions  []*Action   `json:"actions"`
+
+	eng *Engine // for rendering the trace
 }
 
 // Evaluate runs every active rule of the event's source, in document order,
@@ -219,19 +312,17 @@ func (e *Engine) Evaluate(ev *Event, snap *Snapshot) Decision {
 }
 
 func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
-	if len(d.Rules) == len(e.blank) {
-		copy(d.Rules, e.blank)
-	} else {
-		// One allocation, filled by a copy rather than zeroed then set.
+	d.eng = e
+	if ev.Type <= SourceNone || ev.Type >= numSources {
 		d.Rules = make([]RuleTrace, len(e.blank))
 		copy(d.Rules, e.blank)
-	}
-	var won [numDestinations]int
-	var actions [numDestinations]*Action
-	n := 0
-	if ev.Type <= SourceNone || ev.Type >= numSources {
 		return
 	}
+	p := &e.plans[ev.Type]
+	// One flat allocation, filled by a copy rather than zeroed then set.
+	d.Rules = make([]RuleTrace, len(p.blank))
+	copy(d.Rules, p.blank)
+
 	// Each operand is read once per event, not once per rule.
 	var known [OperandStatic]Value
 	var have [OperandStatic]bool
@@ -245,23 +336,51 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
 		}
 		return known[o]
 	}
-	for _, idx := range e.bySource[ev.Type] {
-		c := &e.crit[idx]
-		t := &d.Rules[idx]
-		if ev.Type == SourceSalesforceLogout && !c.logoutOK {
-			t.Outcome = OutcomeNotLogout
+	// The candidate lists, each in document order: the rules tested one by one,
+	// and for each indexed operand the rules whose static text is its value.
+	var lists [numIndexed + 1][]int32
+	lists[0] = p.linear
+	n := 1
+	for slot, m := range p.eq {
+		if m == nil {
 			continue
 		}
-		t.A = read(c.a, c.aVal)
-		t.B = read(c.b, c.bVal)
-		switch compareValues(c.cmp, t.A, t.B) {
+		if hits := m[read(slotOperand[slot], Value{}).text()]; len(hits) > 0 {
+			lists[n] = hits
+			n++
+		}
+	}
+	var won [numDestinations]int
+	var actions [numDestinations]*Action
+	found := 0
+	var pos [numIndexed + 1]int
+	for {
+		// Next rule in document order among the lists (k-way merge of ≤ 5).
+		best := -1
+		for l := 0; l < n; l++ {
+			if pos[l] < len(lists[l]) && (best < 0 || lists[l][pos[l]] < lists[best][pos[best]]) {
+				best = l
+			}
+		}
+		if best < 0 {
+			break
+		}
+		idx := lists[best][pos[best]]
+		pos[best]++
+		c := &e.crit[idx]
+		t := &d.Rules[idx]
+		m := matchYes // an index hit is a match
+		if best == 0 {
+			m = compareValues(c.cmp, read(c.a, c.aVal), read(c.b, c.bVal))
+		}
+		switch m {
 		case matchYes:
 			if won[c.dst] == 0 {
 				won[c.dst] = int(idx) + 1
 				t.Outcome = OutcomeMatched
 				r := &e.rules[idx]
 				actions[c.dst] = &Action{Destination: r.Destination, Value: r.Value, Rule: r.Label(), RuleIndex: int(idx)}
-				n++
+				found++
 			} else {
 				t.Outcome = OutcomeShadowed
 				t.Winner = won[c.dst] - 1
@@ -274,10 +393,8 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
 			t.Outcome = OutcomeNoMatch
 		}
 	}
-	if n > 0 {
-		d.Actions = make([]*Action, 0, n)
-	}
-	if n > 0 {
+	if found > 0 {
+		d.Actions = make([]*Action, 0, found)
 		// Salesforce first, then Connect: a stable order for traces and tests.
 		for dst := DestinationSalesforce; dst < numDestinations; dst++ {
 			if actions[dst] != nil {

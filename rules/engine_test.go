@@ -152,8 +152,9 @@ func TestServiceChannelThroughCatalog(t *testing.T) {
 			out := co.HandleEvent(1, fxEvent(t, c.event))
 			require.Len(t, out.Decisions, 1)
 			d := out.Decisions[0]
-			assert.Equal(t, c.channel, d.Rules[0].A.Str)
-			assert.Equal(t, Text, d.Rules[0].A.Kind)
+			a, _ := d.Operands(0)
+			assert.Equal(t, c.channel, a.Str)
+			assert.Equal(t, Text, a.Kind)
 			assert.Equal(t, c.match, d.Rules[0].Matched())
 			assert.Equal(t, c.channel, co.Snapshot().ServiceChannel, "the channel is remembered")
 		})
@@ -288,7 +289,7 @@ func TestEvaluateComparators(t *testing.T) {
 				"operandA", c.operandA, "comparator", c.comparator, "operandBValue", c.value,
 				"destination", "Connect Agent State", "value", "Lunch"))
 			d := eng.Evaluate(&c.ev, &Snapshot{})
-			assert.Equal(t, c.want.String(), d.Rules[0].Outcome.String(), d.Rules[0].Reason())
+			assert.Equal(t, c.want.String(), d.Rules[0].Outcome.String(), d.Reason(0))
 			assert.Equal(t, c.want == OutcomeMatched, len(d.Actions) == 1)
 		})
 	}
@@ -305,12 +306,12 @@ func TestEvaluateNotNumeric(t *testing.T) {
 	assert.Equal(t, OutcomeNotNumeric, tr.Outcome)
 	assert.False(t, tr.Matched())
 	assert.Empty(t, d.Actions)
-	assert.Equal(t, `"abc" > 2 is false: "Greater than" needs numbers on both sides`, tr.Reason())
+	assert.Equal(t, `"abc" > 2 is false: "Greater than" needs numbers on both sides`, d.Reason(0))
 
 	eng = fxEngineUnchecked(t, fxBase().with("name", "state < Lunch", "comparator", "Less than"))
 	d = eng.Evaluate(&ev, &Snapshot{})
 	assert.Equal(t, OutcomeNotNumeric, d.Rules[0].Outcome)
-	assert.Equal(t, `Connect Agent New State ("Lunch") < "Lunch" is false: "Less than" needs numbers on both sides`, d.Rules[0].Reason())
+	assert.Equal(t, `Connect Agent New State ("Lunch") < "Lunch" is false: "Less than" needs numbers on both sides`, d.Reason(0))
 }
 
 func TestEvaluateUnavailableReason(t *testing.T) {
@@ -323,9 +324,9 @@ func TestEvaluateUnavailableReason(t *testing.T) {
 	ev := Event{Type: SourceSalesforceWorkloadChanged, ConfiguredCapacity: Num(0)}
 	d := eng.Evaluate(&ev, &Snapshot{})
 	assert.Equal(t, OutcomeUnavailable, d.Rules[0].Outcome)
-	assert.Equal(t, "Salesforce New Workload Pct ((unavailable)) ≥ 100 cannot be tested: Salesforce New Workload Pct is unavailable (configured capacity is unknown or not above 0)", d.Rules[0].Reason())
+	assert.Equal(t, "Salesforce New Workload Pct ((unavailable)) ≥ 100 cannot be tested: Salesforce New Workload Pct is unavailable (configured capacity is unknown or not above 0)", d.Reason(0))
 	assert.Equal(t, OutcomeUnavailable, d.Rules[1].Outcome)
-	assert.Contains(t, d.Rules[1].Reason(), "Salesforce New Workload is unavailable (not reported yet)")
+	assert.Contains(t, d.Reason(1), "Salesforce New Workload is unavailable (not reported yet)")
 	assert.Empty(t, d.Actions)
 }
 
@@ -348,8 +349,8 @@ func TestEvaluateFirstMatchPerDestination(t *testing.T) {
 	ev := Event{Type: SourceConnectStateChange, OldState: "Available", NewState: "Lunch"}
 	d := eng.Evaluate(&ev, &Snapshot{ConnectState: "Available"})
 	var outcomes []string
-	for _, tr := range d.Rules {
-		outcomes = append(outcomes, tr.Name()+": "+tr.Outcome.String())
+	for i, tr := range d.Rules {
+		outcomes = append(outcomes, d.Rule(i).Name+": "+tr.Outcome.String())
 	}
 	assert.Equal(t, []string{
 		"other source: other-source",
@@ -367,11 +368,11 @@ func TestEvaluateFirstMatchPerDestination(t *testing.T) {
 	require.Len(t, d.Actions, 2)
 	assert.Equal(t, Action{Destination: DestinationSalesforce, Value: "Lunch", Rule: "omni wins", RuleIndex: 3}, *d.Actions[0])
 	assert.Equal(t, Action{Destination: DestinationConnect, Value: "Training", Rule: "connect wins", RuleIndex: 5}, *d.Actions[1])
-	assert.Equal(t, `Connect Agent Old State ("Available") = "Available" is true, but rules[3] already decided Salesforce Agent State (first match wins)`, d.Rules[4].Reason())
-	assert.Equal(t, "inactive", d.Rules[1].Reason())
-	assert.Equal(t, `listens to "Salesforce Agent State Change"`, d.Rules[0].Reason())
+	assert.Equal(t, `Connect Agent Old State ("Available") = "Available" is true, but rules[3] already decided Salesforce Agent State (first match wins)`, d.Reason(4))
+	assert.Equal(t, "inactive", d.Reason(1))
+	assert.Equal(t, `listens to "Salesforce Agent State Change"`, d.Reason(0))
 	for i, tr := range d.Rules {
-		assert.Equal(t, i, tr.Index())
+		assert.Equal(t, i, tr.Index)
 	}
 }
 
@@ -411,7 +412,7 @@ func TestLogoutSemantics(t *testing.T) {
 		d := eng.Evaluate(&logoutEvent, &Snapshot{SalesforceStatus: "Available"})
 		assert.Equal(t, OutcomeMatched, d.Rules[0].Outcome)
 		assert.Equal(t, OutcomeOtherSource, d.Rules[1].Outcome, "a Logout is not a status change")
-		assert.Equal(t, `Salesforce Agent New State ("Offline") = "Offline" is true: write Connect Agent State = "Offline"`, d.Rules[0].Reason())
+		assert.Equal(t, `Salesforce Agent New State ("Offline") = "Offline" is true: write Connect Agent State = "Offline"`, d.Reason(0))
 	})
 	t.Run("operands swapped", func(t *testing.T) {
 		eng := fxEngine(t, nil, swapped)
@@ -439,7 +440,7 @@ func TestLogoutSemantics(t *testing.T) {
 			d := eng.Evaluate(&logoutEvent, &Snapshot{ConnectState: "Available", SalesforceStatus: "Offline"})
 			assert.Equal(t, OutcomeNotLogout, d.Rules[0].Outcome, "%v", r)
 			assert.Empty(t, d.Actions)
-			assert.Contains(t, d.Rules[0].Reason(), `"Offline"`)
+			assert.Contains(t, d.Reason(0), `"Offline"`)
 			_, err := Compile(fxDocJSON(t, nil, r))
 			assert.Error(t, err, "lint rejects it too")
 		}
@@ -461,10 +462,10 @@ func TestEvaluateCrossSystemOperands(t *testing.T) {
 	ev := Event{Type: SourceSalesforceWorkAccepted, WorkItemID: "500xx000000abcd", ServiceChannel: "sfdc_case"}
 	d := eng.Evaluate(&ev, &Snapshot{ConnectState: "Available"})
 	require.Len(t, d.Actions, 1)
-	assert.Equal(t, `Connect Agent New State ("Available") = "Available" is true: write Connect Agent State = "Training"`, d.Rules[0].Reason())
+	assert.Equal(t, `Connect Agent New State ("Available") = "Available" is true: write Connect Agent State = "Training"`, d.Reason(0))
 	d = eng.Evaluate(&ev, &Snapshot{ConnectState: "Lunch"})
 	assert.Empty(t, d.Actions)
-	assert.Equal(t, `Connect Agent New State ("Lunch") = "Available" is false`, d.Rules[0].Reason())
+	assert.Equal(t, `Connect Agent New State ("Lunch") = "Available" is false`, d.Reason(0))
 }
 
 // Semantics 13: the decision carries the event, the snapshot, every rule by
@@ -505,8 +506,13 @@ func TestDecisionContent(t *testing.T) {
 	// Numbers in traces are numbers; the reason shows the unrounded percentage.
 	wl := Event{Type: SourceSalesforceWorkloadChanged, ConfiguredCapacity: Num(3), NewWorkload: Num(2)}
 	d = eng.Evaluate(&wl, &Snapshot{})
-	assert.Equal(t, "Salesforce New Workload Pct (66.66666666666666) > 50 is true: write Connect Agent State = \"Training\"", d.Rules[2].Reason())
-	b, _ = json.Marshal(d.Rules[2])
+	assert.Equal(t, "Salesforce New Workload Pct (66.66666666666666) > 50 is true: write Connect Agent State = \"Training\"", d.Reason(2))
+	b, _ = json.Marshal(d)
+	var whole struct {
+		Rules []json.RawMessage `json:"rules"`
+	}
+	require.NoError(t, json.Unmarshal(b, &whole))
+	b = whole.Rules[2]
 	assert.JSONEq(t, `{"index":2,"name":"Workload","matched":true,"outcome":"matched","reason":"Salesforce New Workload Pct (66.66666666666666) \u003e 50 is true: write Connect Agent State = \"Training\"","operandA":66.66666666666666,"operandB":50}`, string(b))
 
 	// The decision renders for people.

@@ -47,6 +47,9 @@ var eventNumberFields = [...]string{"configuredCapacity", "previousWorkload", "n
 
 func eventFromNode(n *jnode) (Event, error) {
 	var ev Event
+	if n == nil {
+		return ev, invalidEvent("event", "the input has no event")
+	}
 	if n.kind != jObject {
 		return ev, invalidEvent("", "an event must be a JSON object, got "+n.kindName())
 	}

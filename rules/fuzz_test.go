@@ -297,8 +297,8 @@ func checkDecision(t *testing.T, eng *Engine, ev *Event, d *Decision) {
 	for i := range d.Rules {
 		tr := &d.Rules[i]
 		r := &rules[i]
-		if tr.Index() != i || tr.Name() != r.Name {
-			t.Fatalf("trace %d is about rule %d %q", i, tr.Index(), tr.Name())
+		if tr.Index != i || d.Rule(i).Name != r.Name {
+			t.Fatalf("trace %d is about rule %d %q", i, tr.Index, d.Rule(i).Name)
 		}
 		switch {
 		case !r.Active:
@@ -312,7 +312,7 @@ func checkDecision(t *testing.T, eng *Engine, ev *Event, d *Decision) {
 		case tr.Outcome == OutcomeOtherSource || tr.Outcome == OutcomeInactive:
 			t.Fatalf("rule %q of this source not evaluated", r.Name)
 		}
-		if tr.Reason() == "" {
+		if d.Reason(i) == "" {
 			t.Fatalf("rule %q: no reason", r.Name)
 		}
 		switch tr.Outcome {

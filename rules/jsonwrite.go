@@ -178,16 +178,19 @@ func (w *jw) snapshot(s *Snapshot) {
 	o.end()
 }
 
-func (w *jw) trace(t *RuleTrace) {
+func (w *jw) trace(d *Decision, i int) {
+	t := d.Rules[i]
+	r := d.Rule(i)
 	o := w.obj()
-	o.int("index", int64(t.rule.Index))
-	o.str("name", t.rule.Name)
+	o.int("index", int64(t.Index))
+	o.str("name", r.Name)
 	o.boolean("matched", t.Matched())
 	o.str("outcome", t.Outcome.String())
-	o.str("reason", t.Reason())
-	if t.Outcome >= OutcomeNoMatch && t.Outcome != OutcomeNotLogout {
-		o.k("operandA").value(t.A)
-		o.k("operandB").value(t.B)
+	o.str("reason", d.Reason(i))
+	if t.considered() {
+		a, b := d.Operands(i)
+		o.k("operandA").value(a)
+		o.k("operandB").value(b)
 	}
 	o.end()
 }
@@ -292,7 +295,7 @@ func (w *jw) decision(d *Decision) {
 		if i > 0 {
 			rw.b = append(rw.b, ',')
 		}
-		rw.trace(&d.Rules[i])
+		rw.trace(d, i)
 	}
 	rw.b = append(rw.b, ']')
 	aw := o.k("actions")
@@ -360,6 +363,3 @@ func (o Output) MarshalJSON() ([]byte, error)   { w := jw{}; w.output(&o); retur
 
 // MarshalJSON writes the error with its problems.
 func (e *Error) MarshalJSON() ([]byte, error) { w := jw{}; w.error(e); return w.b, nil }
-
-// MarshalJSON writes the trace entry: index, name, matched, outcome, reason, operands.
-func (t RuleTrace) MarshalJSON() ([]byte, error) { w := jw{}; w.trace(&t); return w.b, nil }

@@ -180,6 +180,8 @@ func (e *valueError) Error() string {
 	msg := quote(e.value) + " is not a valid " + e.field
 	if s := suggest(e.value, e.allowed); s != "" {
 		msg += "; did you mean " + quote(s) + "?"
+	} else {
+		msg += "."
 	}
 	return msg + " Allowed: " + joinQuoted(e.allowed) + "."
 }

@@ -21,7 +21,7 @@ func (d *Decision) Text() string {
 	}
 	b.WriteString("\n  known state: ")
 	b.WriteString(d.Snapshot.Summary())
-	for _, t := range d.Rules {
+	for i, t := range d.Rules {
 		mark := "  "
 		switch t.Outcome {
 		case OutcomeMatched:
@@ -35,7 +35,7 @@ func (d *Decision) Text() string {
 		}
 		b.WriteString("\n  ")
 		b.WriteString(mark)
-		b.WriteString("rules[" + strconv.Itoa(t.Index()) + "] " + quote(t.Name()) + ": " + t.Reason())
+		b.WriteString("rules[" + strconv.Itoa(t.Index) + "] " + quote(d.Rule(i).Name) + ": " + d.Reason(i))
 	}
 	if len(d.Actions) == 0 && !d.Echo {
 		b.WriteString("\n  → no write")

@@ -54,8 +54,11 @@ func (v Value) String() string {
 	case Unavailable:
 		return "(unavailable)"
 	case Number:
-		if v.Str != "" {
+		if v.Str != "" && len(v.Str) <= 32 {
 			return v.Str
+		}
+		if math.Abs(v.Num) >= 1e21 || (v.Num != 0 && math.Abs(v.Num) < 1e-6) {
+			return strconv.FormatFloat(v.Num, 'g', -1, 64)
 		}
 		return strconv.FormatFloat(v.Num, 'f', -1, 64)
 	}

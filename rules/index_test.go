@@ -1,0 +1,114 @@
+package rules
+
+import (
+	"encoding/json"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// naiveEvaluate is the reference: every rule tested in document order, no index.
+func naiveEvaluate(e *Engine, ev *Event, snap *Snapshot) ([]Outcome, []int) {
+	out := make([]Outcome, len(e.rules))
+	winners := []int{-1, -1, -1}
+	for i := range e.rules {
+		r := &e.rules[i]
+		switch {
+		case !r.Active:
+			out[i] = OutcomeInactive
+			continue
+		case r.Source != ev.Type:
+			out[i] = OutcomeOtherSource
+			continue
+		case ev.Type == SourceSalesforceLogout && !isLogoutCriterion(r):
+			out[i] = OutcomeNotLogout
+			continue
+		}
+		a := readOperand(r.OperandA, r.OperandAValue, ev, snap)
+		b := readOperand(r.OperandB, r.OperandBValue, ev, snap)
+		switch compareValues(r.Comparator, a, b) {
+		case matchYes:
+			if winners[r.Destination] < 0 {
+				winners[r.Destination] = i
+				out[i] = OutcomeMatched
+			} else {
+				out[i] = OutcomeShadowed
+			}
+		case matchUnavailable:
+			out[i] = OutcomeUnavailable
+		case matchNotNumeric:
+			out[i] = OutcomeNotNumeric
+		default:
+			out[i] = OutcomeNoMatch
+		}
+	}
+	return out, winners
+}
+
+// indexRules mixes indexed shapes (name = static text, either side) with
+// everything else, over a small vocabulary so that matches are frequent.
+func indexRules(t testing.TB) *Engine {
+	vocab := []any{"Lunch", "Break", "Available", "Offline", "100", "100.0", 100, "", "sfdc_case"}
+	ops := OperandLabels()
+	cmps := ComparatorLabels()
+	srcs := SourceLabels()
+	var rules []map[string]any
+	k := 0
+	for _, src := range srcs {
+		for _, a := range ops {
+			for ci, c := range cmps {
+				if ci > 1 && k%3 != 0 {
+					k++
+					continue
+				}
+				v := vocab[k%len(vocab)]
+				r := map[string]any{"name": "r" + strconv.Itoa(k), "source": src, "operandA": a, "comparator": c,
+					"operandB": "Static Value", "operandBValue": v, "destination": []string{"Salesforce Agent State", "Connect Agent State"}[k%2],
+					"value": "Lunch"}
+				if a == "Static Value" {
+					r["operandAValue"] = vocab[(k+3)%len(vocab)]
+					r["operandB"] = ops[k%len(ops)]
+					if r["operandB"] == "Static Value" {
+						r["operandBValue"] = v
+					} else {
+						delete(r, "operandBValue")
+					}
+				}
+				if k%17 == 0 {
+					r["active"] = false
+				}
+				rules = append(rules, r)
+				k++
+			}
+		}
+	}
+	doc, _ := json.Marshal(map[string]any{"rules": rules})
+	d, diags := Parse(doc)
+	_ = diags // lint errors (ordering on names, logout criteria) are fine here: the engine must still agree
+	return New(d)
+}
+
+func FuzzIndexedEvaluationMatchesLinear(f *testing.F) {
+	f.Add(uint8(0), "Lunch", "Available", "Lunch", "sfdc_case", 2.0, 4.0, 5.0)
+	f.Add(uint8(1), "100", "100.0", "Offline", "", 0.0, 0.0, 0.0)
+	f.Add(uint8(2), "", "Break", "Available", "500xx", 5.0, 5.0, 5.0)
+	f.Add(uint8(3), "Break", "", "100", "sfdc_case", 1.0, 100.0, 100.0)
+	f.Add(uint8(4), "Available", "Lunch", "Break", "x", 3.0, 2.0, 0.0)
+	eng := indexRules(f)
+	f.Fuzz(func(t *testing.T, typ uint8, s1, s2, s3, s4 string, n1, n2, n3 float64) {
+		ev := Event{Type: Source(1 + int(typ)%int(numSources-1)), OldState: s2, NewState: s1, StatusAPIName: s3,
+			ServiceChannel: s4, PreviousWorkload: Num(n1), NewWorkload: Num(n2), ConfiguredCapacity: Num(n3)}
+		snap := Snapshot{ConnectState: s2, ConnectPreviousState: s3, SalesforceStatus: s1, ServiceChannel: s4, Workload: Num(n1)}
+		d := eng.Evaluate(&ev, &snap)
+		want, winners := naiveEvaluate(eng, &ev, &snap)
+		for i := range want {
+			if d.Rules[i].Outcome != want[i] {
+				t.Fatalf("rule %d (%s): indexed %s, linear %s", i, eng.rules[i].Criterion(), d.Rules[i].Outcome, want[i])
+			}
+		}
+		for _, a := range d.Actions {
+			require.Equal(t, winners[a.Destination], a.RuleIndex)
+		}
+	})
+}
