@@ -1,12 +1,8 @@
 package rules
 
 import (
-	"encoding/json"
-	"errors"
-	"reflect"
-	"sort"
+	"slices"
 	"strconv"
-	"strings"
 )
 
 // Document is a parsed rules document.
@@ -123,63 +119,46 @@ func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, 
 func Parse(data []byte) (*Document, Diagnostics) {
 	p := &parser{data: data}
 	doc := &Document{}
-	var probe any
-	if err := json.Unmarshal(data, &probe); err != nil {
-		off := 0
-		msg := "the file is not valid JSON: " + err.Error()
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			off = int(se.Offset)
-			if off > 0 {
-				off--
-			}
-			msg += syntaxHint(err.Error())
-		}
-		p.add(SeverityError, "syntax", nil, "", off, msg)
+	top, jerr := parseJSON(data)
+	if jerr != nil {
+		p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
 		return nil, p.diags
 	}
-	start := skipSpace(data, 0)
-	if _, ok := probe.(map[string]any); !ok {
-		p.add(SeverityError, "type", nil, "", start, `a rules document is a JSON object with a "rules" array, got `+jsonKind(data[start:]))
+	if top.kind != jObject {
+		p.add(SeverityError, "type", nil, "", top.off, `a rules document is a JSON object with a "rules" array, got `+top.kindName())
 		return nil, p.diags
 	}
-	var rulesAt *member
-	for _, m := range objectMembers(data, start) {
-		raw := data[m.start:m.end]
-		switch m.key {
+	var rules *jnode
+	for i, key := range top.keys {
+		v := top.vals[i]
+		switch key {
 		case "rules":
-			mm := m
-			rulesAt = &mm
+			rules = v
 		case "connect":
-			if err := json.Unmarshal(raw, &doc.Connect); err != nil {
-				p.add(SeverityError, "type", nil, "connect", m.start, `"connect" must look like {"states": [{"name": "Lunch", "type": "not_routable"}]}: `+catalogError(err))
-			}
+			p.connectCatalog(v, &doc.Connect)
 		case "salesforce":
-			if err := json.Unmarshal(raw, &doc.Salesforce); err != nil {
-				p.add(SeverityError, "type", nil, "salesforce", m.start, `"salesforce" must look like {"statuses": [{"id": "0N5…", "developerName": "Lunch", "label": "Lunch"}], "serviceChannels": [{"developerName": "sfdc_case", "keyPrefix": "500"}]}: `+catalogError(err))
-			}
+			p.salesforceCatalog(v, &doc.Salesforce)
 		case "$schema", "description":
 		default:
-			d := p.add(SeverityError, "unknown-field", nil, m.key, m.keyOff, quote(m.key)+" is not a field of a rules document")
-			p.allowed(d, m.key, documentFields)
+			d := p.add(SeverityError, "unknown-field", nil, key, top.koffs[i], quote(key)+" is not a field of a rules document")
+			p.allowed(d, key, documentFields)
 		}
 	}
-	if rulesAt == nil {
-		p.add(SeverityError, "missing-field", nil, "rules", start, `the document has no "rules" array`)
+	if rules == nil {
+		p.add(SeverityError, "missing-field", nil, "rules", top.off, `the document has no "rules" array`)
 		return nil, p.sorted()
 	}
-	if data[rulesAt.start] != '[' {
-		p.add(SeverityError, "type", nil, "rules", rulesAt.start, `"rules" must be an array of rules, got `+jsonKind(data[rulesAt.start:rulesAt.end]))
+	if rules.kind != jArray {
+		p.add(SeverityError, "type", nil, "rules", rules.off, `"rules" must be an array of rules, got `+rules.kindName())
 		return nil, p.sorted()
 	}
-	elements := arrayElements(data, rulesAt.start)
-	p.ruleStart = make([]int, len(elements))
-	p.fieldOffs = make([]map[string]int, len(elements))
-	for i, el := range elements {
-		p.ruleStart[i] = el[0]
+	p.ruleStart = make([]int, len(rules.vals))
+	p.fieldOffs = make([]map[string]int, len(rules.vals))
+	for i, el := range rules.vals {
+		p.ruleStart[i] = el.off
 		p.fieldOffs[i] = map[string]int{}
 		r := Rule{Index: i, Active: true}
-		p.parseRule(&r, el[0], el[1])
+		p.parseRule(&r, el)
 		doc.Rules = append(doc.Rules, r)
 	}
 	validateDocument(p, doc)
@@ -190,68 +169,116 @@ func Parse(data []byte) (*Document, Diagnostics) {
 // reader goes through the file; diagnostics at the same place keep the order
 // they were found in.
 func (p *parser) sorted() Diagnostics {
-	sort.SliceStable(p.diags, func(i, j int) bool {
-		a, b := p.diags[i], p.diags[j]
+	slices.SortStableFunc(p.diags, func(a, b Diagnostic) int {
 		if a.Line != b.Line {
-			return a.Line < b.Line
+			return a.Line - b.Line
 		}
-		return a.Column < b.Column
+		return a.Column - b.Column
 	})
 	return p.diags
 }
 
-// syntaxHint adds a likely cause to encoding/json's syntax error messages.
-func syntaxHint(msg string) string {
-	switch {
-	case strings.HasSuffix(msg, `'"' after object key:value pair`), strings.HasSuffix(msg, `'"' after array element`):
-		return "; is a comma missing at the end of the previous value?"
-	case strings.HasPrefix(msg, "invalid character '}' looking for beginning of object key string"),
-		strings.HasPrefix(msg, "invalid character ']' looking for beginning of value"):
-		return "; JSON allows no comma after the last member or element"
-	case strings.HasPrefix(msg, "invalid character '\\'' "):
-		return "; JSON strings take double quotes"
-	case strings.HasSuffix(msg, "looking for beginning of object key string"):
-		return "; object keys are strings in double quotes"
-	case msg == "unexpected end of JSON input":
-		return "; the text ends before every { and [ is closed"
+const connectShape = `"connect" must look like {"states": [{"name": "Lunch", "type": "not_routable"}]}`
+const salesforceShape = `"salesforce" must look like {"statuses": [{"id": "0N5…", "developerName": "Lunch", "label": "Lunch"}], "serviceChannels": [{"developerName": "sfdc_case", "keyPrefix": "500"}]}`
+
+// catalogList reads an array of objects whose members are strings, calling
+// set for each known member; it reports the first problem, in JSON terms.
+func (p *parser) catalogList(n *jnode, field, shape, name string, set func(i int, key, value string)) int {
+	if n.absent() {
+		return 0
 	}
-	return ""
+	if n.kind != jArray {
+		p.add(SeverityError, "type", nil, field, n.off, shape+`: "`+name+`" must be an array, got `+n.kindName())
+		return 0
+	}
+	for i, el := range n.vals {
+		if el.kind != jObject {
+			p.add(SeverityError, "type", nil, field, el.off, shape+`: each of "`+name+`" must be an object, got `+el.kindName())
+			return i
+		}
+		for k, key := range el.keys {
+			v := el.vals[k]
+			if v.absent() {
+				continue
+			}
+			if v.kind != jString {
+				p.add(SeverityError, "type", nil, field, v.off, shape+": "+quote(key)+" must be a string, got "+v.kindName())
+				continue
+			}
+			set(i, key, v.str)
+		}
+	}
+	return len(n.vals)
 }
 
-// catalogError explains why a catalog could not be read, in JSON terms
-// rather than Go's.
-func catalogError(err error) string {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return err.Error()
+func (p *parser) catalogObject(n *jnode, field, shape string) bool {
+	if n.absent() {
+		return false
 	}
-	want := "a value of another type"
-	switch te.Type.Kind() {
-	case reflect.Slice, reflect.Array:
-		want = "an array"
-	case reflect.Struct, reflect.Map:
-		want = "an object"
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Int, reflect.Int64, reflect.Float64:
-		want = "a number"
+	if n.kind != jObject {
+		p.add(SeverityError, "type", nil, field, n.off, shape+": the value must be an object, got "+n.kindName())
+		return false
 	}
-	got := te.Value
-	switch got {
-	case "string", "number":
-		got = "a " + got
-	case "object", "array":
-		got = "an " + got
-	case "bool":
-		got = "a boolean"
+	return true
+}
+
+func (p *parser) connectCatalog(n *jnode, c *ConnectCatalog) {
+	if !p.catalogObject(n, "connect", connectShape) {
+		return
 	}
-	where := "the value"
-	if te.Field != "" {
-		where = quote(te.Field)
+	states := n.get("states")
+	if states != nil && states.kind == jArray {
+		c.States = make([]ConnectState, len(states.vals))
 	}
-	return where + " must be " + want + ", got " + got
+	cnt := p.catalogList(states, "connect", connectShape, "states", func(i int, key, v string) {
+		switch key {
+		case "name":
+			c.States[i].Name = v
+		case "type":
+			c.States[i].Type = v
+		case "agentStateARN":
+			c.States[i].ARN = v
+		}
+	})
+	if c.States != nil {
+		c.States = c.States[:cnt]
+	}
+}
+
+func (p *parser) salesforceCatalog(n *jnode, c *SalesforceCatalog) {
+	if !p.catalogObject(n, "salesforce", salesforceShape) {
+		return
+	}
+	if st := n.get("statuses"); st != nil && st.kind == jArray {
+		c.Statuses = make([]SalesforceStatus, len(st.vals))
+	}
+	cnt := p.catalogList(n.get("statuses"), "salesforce", salesforceShape, "statuses", func(i int, key, v string) {
+		switch key {
+		case "id":
+			c.Statuses[i].ID = v
+		case "developerName":
+			c.Statuses[i].DeveloperName = v
+		case "label":
+			c.Statuses[i].Label = v
+		}
+	})
+	if c.Statuses != nil {
+		c.Statuses = c.Statuses[:cnt]
+	}
+	if ch := n.get("serviceChannels"); ch != nil && ch.kind == jArray {
+		c.ServiceChannels = make([]ServiceChannel, len(ch.vals))
+	}
+	cnt = p.catalogList(n.get("serviceChannels"), "salesforce", salesforceShape, "serviceChannels", func(i int, key, v string) {
+		switch key {
+		case "developerName":
+			c.ServiceChannels[i].DeveloperName = v
+		case "keyPrefix":
+			c.ServiceChannels[i].KeyPrefix = v
+		}
+	})
+	if c.ServiceChannels != nil {
+		c.ServiceChannels = c.ServiceChannels[:cnt]
+	}
 }
 
 func (p *parser) allowed(d *Diagnostic, value string, allowed []string) {
@@ -267,75 +294,70 @@ func (p *parser) allowed(d *Diagnostic, value string, allowed []string) {
 }
 
 // parseRule reads one rule object; offsets of each field are kept for validation.
-func (p *parser) parseRule(r *Rule, from, to int) {
-	if p.data[from] != '{' {
-		p.add(SeverityError, "type", r, "", from, "a rule must be a JSON object, got "+jsonKind(p.data[from:to]))
+func (p *parser) parseRule(r *Rule, n *jnode) {
+	if n.kind != jObject {
+		p.add(SeverityError, "type", r, "", n.off, "a rule must be a JSON object, got "+n.kindName())
 		return
 	}
-	members := objectMembers(p.data, from)
-	offs := map[string]int{}
-	p.fieldOffs[r.Index] = offs
-	raws := map[string][]byte{}
-	for _, m := range members {
-		offs[m.key] = m.start
-		raws[m.key] = p.data[m.start:m.end]
+	offs := p.fieldOffs[r.Index]
+	fields := map[string]*jnode{}
+	for i, key := range n.keys {
+		offs[key] = n.vals[i].off
+		fields[key] = n.vals[i]
 	}
 	// Name first, so every later message can name the rule.
-	if raw, ok := raws["name"]; ok {
-		if isJSONString(raw) {
-			_ = json.Unmarshal(raw, &r.Name)
+	if v, ok := fields["name"]; ok {
+		if v.kind == jString {
+			r.Name = v.str
 		} else {
-			p.add(SeverityError, "type", r, "name", offs["name"], "the name must be a string, got "+jsonKind(raw))
+			p.add(SeverityError, "type", r, "name", v.off, "the name must be a string, got "+v.kindName())
 		}
 	}
-	for _, m := range members {
-		if m.key == "name" {
-			continue
-		}
-		raw := p.data[m.start:m.end]
-		switch m.key {
+	for i, key := range n.keys {
+		v := n.vals[i]
+		switch key {
+		case "name", "description":
 		case "active":
-			if string(raw) == "true" || string(raw) == "false" {
-				r.Active = string(raw) == "true"
+			if v.kind == jBool {
+				r.Active = v.b
 			} else {
-				p.add(SeverityError, "type", r, "active", m.start, "active must be true or false, got "+jsonKind(raw))
+				p.add(SeverityError, "type", r, "active", v.off, "active must be true or false, got "+v.kindName())
 			}
 		case "source":
-			r.Source = Source(p.picklist(r, m, sourceLabels[:], "a source"))
+			r.Source = Source(p.picklist(r, key, v, sourceLabels[:], "a source"))
 		case "operandA":
-			r.OperandA = Operand(p.picklist(r, m, operandLabels[:], "an operand"))
+			r.OperandA = Operand(p.picklist(r, key, v, operandLabels[:], "an operand"))
 		case "operandB":
-			r.OperandB = Operand(p.picklist(r, m, operandLabels[:], "an operand"))
+			r.OperandB = Operand(p.picklist(r, key, v, operandLabels[:], "an operand"))
 		case "comparator":
-			r.Comparator = Comparator(p.picklist(r, m, comparatorLabels[:], "a comparator"))
+			r.Comparator = Comparator(p.picklist(r, key, v, comparatorLabels[:], "a comparator"))
 		case "destination":
-			r.Destination = Destination(p.picklist(r, m, destinationLabels[:], "a destination"))
+			r.Destination = Destination(p.picklist(r, key, v, destinationLabels[:], "a destination"))
 		case "operandAValue":
-			r.OperandAValue = p.staticValue(r, m)
+			r.OperandAValue = p.staticValue(r, key, v)
 		case "operandBValue":
-			r.OperandBValue = p.staticValue(r, m)
+			r.OperandBValue = p.staticValue(r, key, v)
 		case "value":
-			if isJSONString(raw) {
-				_ = json.Unmarshal(raw, &r.Value)
+			if v.kind == jString {
+				r.Value = v.str
 			} else {
-				p.add(SeverityError, "type", r, "value", m.start, "value is the target state's name and must be a string, got "+jsonKind(raw))
+				p.add(SeverityError, "type", r, "value", v.off, "value is the target state's name and must be a string, got "+v.kindName())
 			}
-		case "description":
 		default:
-			d := p.add(SeverityError, "unknown-field", r, m.key, m.keyOff, quote(m.key)+" is not a field of a rule")
-			p.allowed(d, m.key, ruleFields)
+			d := p.add(SeverityError, "unknown-field", r, key, n.koffs[i], quote(key)+" is not a field of a rule")
+			p.allowed(d, key, ruleFields)
 		}
 	}
 	for _, f := range []string{"source", "operandA", "comparator", "operandB", "destination", "value"} {
-		if _, ok := raws[f]; !ok {
-			p.add(SeverityError, "missing-field", r, f, from, "the rule has no "+f+requiredHint(f))
+		if _, ok := fields[f]; !ok {
+			p.add(SeverityError, "missing-field", r, f, n.off, "the rule has no "+f+requiredHint(f))
 		}
 	}
-	if _, ok := raws["name"]; !ok {
-		p.add(SeverityWarning, "missing-field", r, "name", from, "the rule has no name; messages will call it "+r.Label())
+	if _, ok := fields["name"]; !ok {
+		p.add(SeverityWarning, "missing-field", r, "name", n.off, "the rule has no name; messages will call it "+r.Label())
 	}
-	p.staticPresence(r, r.OperandA, "operandAValue", raws, offs, from)
-	p.staticPresence(r, r.OperandB, "operandBValue", raws, offs, from)
+	p.staticPresence(r, r.OperandA, "operandAValue", fields, n.off)
+	p.staticPresence(r, r.OperandB, "operandBValue", fields, n.off)
 }
 
 func requiredHint(f string) string {
@@ -352,50 +374,44 @@ func requiredHint(f string) string {
 	return " (the target state of the destination)"
 }
 
-func (p *parser) staticPresence(r *Rule, o Operand, field string, raws map[string][]byte, offs map[string]int, from int) {
-	_, has := raws[field]
+func (p *parser) staticPresence(r *Rule, o Operand, field string, fields map[string]*jnode, from int) {
+	v, has := fields[field]
 	side := field[:len("operandA")]
 	switch {
 	case o == OperandStatic && !has:
 		p.add(SeverityError, "missing-field", r, field, from, side+` is "Static Value" but the rule has no `+field+", the value to compare with")
 	case o != OperandStatic && o != OperandNone && has:
-		p.add(SeverityWarning, "ignored-field", r, field, offs[field], field+" is ignored because "+side+" is "+quote(o.String())+", not \"Static Value\"")
+		p.add(SeverityWarning, "ignored-field", r, field, v.off, field+" is ignored because "+side+" is "+quote(o.String())+", not \"Static Value\"")
 	}
 }
 
-func (p *parser) picklist(r *Rule, m member, labels []string, what string) int {
-	raw := p.data[m.start:m.end]
-	if !isJSONString(raw) {
-		d := p.add(SeverityError, "type", r, m.key, m.start, m.key+" must be a string, got "+jsonKind(raw)+". Allowed: "+joinQuoted(labels[1:])+".")
+func (p *parser) picklist(r *Rule, key string, v *jnode, labels []string, what string) int {
+	if v.kind != jString {
+		d := p.add(SeverityError, "type", r, key, v.off, key+" must be a string, got "+v.kindName()+". Allowed: "+joinQuoted(labels[1:])+".")
 		d.Allowed = labels[1:]
 		return 0
 	}
-	var s string
-	_ = json.Unmarshal(raw, &s)
-	v, ok := lookupLabel(labels, s)
+	n, ok := lookupLabel(labels, v.str)
 	if !ok {
-		d := p.add(SeverityError, "unknown-value", r, m.key, m.start, quote(s)+" is not "+what)
-		p.allowed(d, s, labels[1:])
+		d := p.add(SeverityError, "unknown-value", r, key, v.off, quote(v.str)+" is not "+what)
+		p.allowed(d, v.str, labels[1:])
 	}
-	return v
+	return n
 }
 
-func (p *parser) staticValue(r *Rule, m member) Value {
-	raw := p.data[m.start:m.end]
-	switch {
-	case isJSONString(raw):
-		var s string
-		_ = json.Unmarshal(raw, &s)
-		return TextValue(s)
-	case isJSONNumber(raw):
-		f, err := strconv.ParseFloat(string(raw), 64)
+func (p *parser) staticValue(r *Rule, key string, v *jnode) Value {
+	switch v.kind {
+	case jString:
+		return TextValue(v.str)
+	case jNumber:
+		f, err := strconv.ParseFloat(v.str, 64)
 		if err != nil {
-			p.add(SeverityError, "type", r, m.key, m.start, "the number "+string(raw)+" is out of range")
+			p.add(SeverityError, "type", r, key, v.off, "the number "+v.str+" is out of range")
 			return Value{}
 		}
-		return Value{Kind: Number, Str: string(raw), Num: f}
+		return Value{Kind: Number, Str: v.str, Num: f}
 	}
-	p.add(SeverityError, "type", r, m.key, m.start, m.key+" must be a string or a number, got "+jsonKind(raw))
+	p.add(SeverityError, "type", r, key, v.off, key+" must be a string or a number, got "+v.kindName())
 	return Value{}
 }
 

@@ -142,7 +142,7 @@ func roundTrip(t *testing.T, doc *Document) []byte {
 // staticJSON keeps a static value's kind: text stays a string, a number given
 // as a JSON number stays one.
 func staticJSON(v Value) any {
-	if v.Kind == Number && v.Str != "" && isJSONNumber([]byte(v.Str)) && json.Valid([]byte(v.Str)) {
+	if v.Kind == Number && v.Str != "" && json.Valid([]byte(v.Str)) {
 		return json.RawMessage(v.Str)
 	}
 	return v.Str

@@ -66,7 +66,17 @@ func parseJSON(data []byte) (*jnode, *jsonError) {
 	return n, nil
 }
 
-func (p *jparser) fail(msg string) *jsonError { return &jsonError{off: p.i, msg: msg} }
+func (p *jparser) fail(msg string) *jsonError {
+	off := p.i
+	if off >= len(p.data) {
+		// At the end of the input: point just after the last visible character.
+		off = len(p.data)
+		for off > 0 && (p.data[off-1] == ' ' || p.data[off-1] == '\n' || p.data[off-1] == '\r' || p.data[off-1] == '\t') {
+			off--
+		}
+	}
+	return &jsonError{off: off, msg: msg}
+}
 
 func (p *jparser) what() string {
 	if p.i >= len(p.data) {
@@ -95,6 +105,9 @@ func (p *jparser) value(depth int) (*jnode, *jsonError) {
 		return nil, p.fail("the JSON is nested too deeply")
 	}
 	if p.i >= len(p.data) {
+		if depth > 0 {
+			return nil, p.fail("unexpected end of input: the text ends before every { and [ is closed")
+		}
 		return nil, p.fail("unexpected end of input: a value is missing")
 	}
 	start := p.i
@@ -118,7 +131,22 @@ func (p *jparser) value(depth int) (*jnode, *jsonError) {
 	case c == 'n':
 		return p.literal("null", &jnode{kind: jNull, off: start})
 	}
+	if p.data[p.i] == '\'' {
+		return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
+	}
 	return nil, p.fail("unexpected " + p.what() + ": expected a JSON value")
+}
+
+// endOrWhat describes what was found instead of a separator.
+func (p *jparser) separatorError(closer byte, what string) *jsonError {
+	switch {
+	case p.i >= len(p.data):
+		return p.fail("unexpected end of input: the text ends before every { and [ is closed")
+	case p.data[p.i] == '"' || p.data[p.i] == '{' || p.data[p.i] == '[' || p.data[p.i] == '-' ||
+		(p.data[p.i] >= '0' && p.data[p.i] <= '9') || p.data[p.i] == 't' || p.data[p.i] == 'f' || p.data[p.i] == 'n':
+		return p.fail("unexpected " + p.what() + ": is a comma missing after the previous " + what + "?")
+	}
+	return p.fail("unexpected " + p.what() + ": expected ',' or '" + string(closer) + "' after " + what)
 }
 
 func (p *jparser) literal(word string, n *jnode) (*jnode, *jsonError) {
@@ -298,8 +326,17 @@ func (p *jparser) object(depth int) (*jnode, *jsonError) {
 	}
 	for {
 		p.space()
-		if p.i >= len(p.data) || p.data[p.i] != '"' {
-			return nil, p.fail("unexpected " + p.what() + ": expected a member name in double quotes")
+		if p.i < len(p.data) && p.data[p.i] == '}' && len(n.keys) > 0 {
+			return nil, p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
+		}
+		if p.i >= len(p.data) {
+			return nil, p.fail("unexpected end of input: the text ends before every { and [ is closed")
+		}
+		if p.data[p.i] != '"' {
+			if p.data[p.i] == '\'' {
+				return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
+			}
+			return nil, p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
 		}
 		koff := p.i
 		key, err := p.string()
@@ -329,7 +366,7 @@ func (p *jparser) object(depth int) (*jnode, *jsonError) {
 			n.end = p.i
 			return n, nil
 		}
-		return nil, p.fail("unexpected " + p.what() + ": expected ',' or '}' in an object")
+		return nil, p.separatorError('}', "member")
 	}
 }
 
@@ -344,6 +381,9 @@ func (p *jparser) array(depth int) (*jnode, *jsonError) {
 	}
 	for {
 		p.space()
+		if p.i < len(p.data) && p.data[p.i] == ']' && len(n.vals) > 0 {
+			return nil, p.fail("unexpected character ']': JSON allows no comma after the last element of an array")
+		}
 		v, err := p.value(depth + 1)
 		if err != nil {
 			return nil, err
@@ -359,7 +399,7 @@ func (p *jparser) array(depth int) (*jnode, *jsonError) {
 			n.end = p.i
 			return n, nil
 		}
-		return nil, p.fail("unexpected " + p.what() + ": expected ',' or ']' in an array")
+		return nil, p.separatorError(']', "element")
 	}
 }
 

@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"encoding/json"
 	"math"
 	"strconv"
 )
@@ -66,15 +65,7 @@ func (v Value) String() string {
 }
 
 // MarshalJSON writes numbers as JSON numbers, text as strings, and nothing as null.
-func (v Value) MarshalJSON() ([]byte, error) {
-	switch v.Kind {
-	case Number:
-		return strconv.AppendFloat(nil, v.Num, 'f', -1, 64), nil
-	case Text:
-		return json.Marshal(v.Str)
-	}
-	return []byte("null"), nil
-}
+func (v Value) MarshalJSON() ([]byte, error) { w := jw{}; w.value(v); return w.b, nil }
 
 // parseDecimal reads a plain decimal number: optional sign, digits, optional
 // fraction. No exponent, no hex, no Inf or NaN, no spaces.
@@ -141,45 +132,19 @@ func (n OptNum) IsZero() bool { return !n.OK }
 // readNumber reads a JSON number, a string holding a decimal number (Omni sends
 // workloads as strings), or null/"" (absent).
 func readNumber(raw []byte) (float64, bool, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+	if len(raw) == 0 {
 		return 0, false, nil
 	}
-	if isJSONNumber(raw) {
-		f, err := strconv.ParseFloat(string(raw), 64)
-		if err != nil || math.IsInf(f, 0) {
-			return 0, false, errNotNumber(raw)
-		}
-		return f, true, nil
+	n, jerr := parseJSON(raw)
+	if jerr != nil {
+		return 0, false, &notNumberError{got: "invalid JSON"}
 	}
-	if isJSONString(raw) {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return 0, false, errNotNumber(raw)
-		}
-		if s == "" {
-			return 0, false, nil
-		}
-		if f, ok := parseDecimal(s); ok {
-			return f, true, nil
-		}
-	}
-	return 0, false, errNotNumber(raw)
+	v, err := n.number()
+	return v.V, v.OK, err
 }
 
 type notNumberError struct{ got string }
 
 func (e *notNumberError) Error() string {
 	return "expected a number or a numeric string, got " + e.got
-}
-
-func errNotNumber(raw []byte) error {
-	got := jsonKind(raw)
-	if isJSONString(raw) {
-		s := string(raw)
-		if len(s) > 40 {
-			s = s[:40] + `…"`
-		}
-		got = "the string " + s
-	}
-	return &notNumberError{got: got}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/presence-sync/presence-sync/rules"
+	"github.com/presence-sync/presence-sync/rules/scenario"
 )
 
 const usage = `presencesync — Amazon Connect ↔ Salesforce Omni-Channel presence sync rules
@@ -213,7 +214,7 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	}
 	passed, failed := 0, 0
 	for _, f := range files {
-		sc, err := rules.LoadScenario(f)
+		sc, err := scenario.LoadScenario(f)
 		if err != nil {
 			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", f, err)
 			failed++

@@ -1,7 +1,9 @@
-package rules
+package scenario
 
 import (
 	"os"
+
+	"github.com/presence-sync/presence-sync/rules"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,14 +14,14 @@ import (
 
 func loadScenario(t *testing.T, name string) *Scenario {
 	t.Helper()
-	sc, err := LoadScenario(filepath.Join("..", "testdata", "scenarios", name))
+	sc, err := LoadScenario(filepath.Join("..", "..", "testdata", "scenarios", name))
 	require.NoError(t, err)
 	return sc
 }
 
 // Every scenario in testdata passes (the CLI runs them too, in `make test`).
 func TestScenarios(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.json"))
+	files, err := filepath.Glob(filepath.Join("..", "..", "testdata", "scenarios", "*.json"))
 	require.NoError(t, err)
 	require.NotEmpty(t, files)
 	for _, f := range files {
@@ -41,14 +43,14 @@ func TestBurstAccountsForEveryChange(t *testing.T) {
 	total := 0
 	for st, n := range res.Statuses {
 		switch st {
-		case StatusApplied, StatusSkipped, StatusSuperseded:
+		case rules.StatusApplied, rules.StatusSkipped, rules.StatusSuperseded:
 			total += n
 		default:
 			t.Errorf("%d actions ended %s", n, st)
 		}
 	}
 	assert.Equal(t, 1000, total, "each of the 1,000 changes fires one rule, and each action is accounted for")
-	assert.Greater(t, res.Statuses[StatusSuperseded], 500, "with 200 ms writes and a change every 7 ms most intents are replaced")
+	assert.Greater(t, res.Statuses[rules.StatusSuperseded], 500, "with 200 ms writes and a change every 7 ms most intents are replaced")
 }
 
 func TestLoopErrorNamesAllFourRules(t *testing.T) {
@@ -58,21 +60,21 @@ func TestLoopErrorNamesAllFourRules(t *testing.T) {
 	// Run by hand to capture the error.
 	docJSON, err := sc.rulesDocument()
 	require.NoError(t, err)
-	eng, err := Compile(docJSON)
+	eng, err := rules.Compile(docJSON)
 	require.NoError(t, err)
-	opts, err := ParseOptions(sc.Options)
+	opts, err := rules.ParseOptions(sc.Options)
 	require.NoError(t, err)
-	sim := &simulator{sc: sc, coord: NewCoordinator(eng, opts), latency: 50, fails: map[Destination]*FailSpec{},
-		connect: "Available", sfStatus: "Available", actions: map[int64]ActionStatus{}}
+	sim := &simulator{sc: sc, coord: rules.NewCoordinator(eng, opts), latency: 50, fails: map[rules.Destination]*FailSpec{},
+		connect: "Available", sfStatus: "Available", actions: map[int64]rules.ActionStatus{}}
 	sim.take(sim.coord.Start(0, sc.Initial, nil))
-	ev, err := DecodeEvent(sc.Steps[0].Event)
+	ev, err := rules.DecodeEvent(sc.Steps[0].Event)
 	require.NoError(t, err)
 	sim.platformEvent(&ev)
 	sim.take(sim.coord.HandleEvent(0, ev))
 	require.NoError(t, sim.drain(5000))
-	var loops []*Error
+	var loops []*rules.Error
 	for _, e := range sim.errors {
-		if e.Code == CodeLoop {
+		if e.Code == rules.CodeLoop {
 			loops = append(loops, e)
 		}
 	}
@@ -82,11 +84,11 @@ func TestLoopErrorNamesAllFourRules(t *testing.T) {
 	for _, r := range loops[0].Rules {
 		assert.Contains(t, loops[0].Message, r)
 	}
-	assert.True(t, sim.coord.Paused(DestinationSalesforce) || sim.coord.Paused(DestinationConnect))
+	assert.True(t, sim.coord.Paused(rules.DestinationSalesforce) || sim.coord.Paused(rules.DestinationConnect))
 	// A hand change resumes.
-	sim.take(sim.coord.HandleEvent(6000, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Available", Reason: "OmniManualStatusChange"}))
-	assert.False(t, sim.coord.Paused(DestinationSalesforce))
-	assert.False(t, sim.coord.Paused(DestinationConnect))
+	sim.take(sim.coord.HandleEvent(6000, rules.Event{Type: rules.SourceSalesforceStateChange, StatusAPIName: "Available", Reason: "OmniManualStatusChange"}))
+	assert.False(t, sim.coord.Paused(rules.DestinationSalesforce))
+	assert.False(t, sim.coord.Paused(rules.DestinationConnect))
 }
 
 func TestScenarioFailureReportsExpectedGotAndTrace(t *testing.T) {
@@ -114,7 +116,7 @@ func TestScenarioRejectsUnknownKeys(t *testing.T) {
 }
 
 func TestScenarioExpectComparesNamedKeysOnly(t *testing.T) {
-	got := []Command{{Destination: DestinationConnect, Value: "Lunch", EnqueueNextState: true}, {Destination: DestinationSalesforce, Value: "Lunch", StatusID: "0N5"}}
+	got := []rules.Command{{Destination: rules.DestinationConnect, Value: "Lunch", EnqueueNextState: true}, {Destination: rules.DestinationSalesforce, Value: "Lunch", StatusID: "0N5"}}
 	ok, _ := matchWrites([]map[string]any{{"destination": "Salesforce Agent State", "value": "Lunch"}, {"destination": "connectAgentState", "value": "Lunch", "enqueueNextState": true}}, got)
 	assert.True(t, ok, "order-insensitive, tolerant destination spelling, extra keys checked")
 	ok, _ = matchWrites([]map[string]any{{"destination": "Connect Agent State", "value": "Lunch", "enqueueNextState": false}, {"destination": "Salesforce Agent State", "value": "Lunch"}}, got)
@@ -126,7 +128,7 @@ func TestScenarioExpectComparesNamedKeysOnly(t *testing.T) {
 // FuzzScenario: no scenario text makes the reader or the simulator panic, and a
 // scenario that parses either runs or reports why it cannot.
 func FuzzScenario(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "scenarios", "*.json"))
 	for _, file := range files {
 		if strings.Contains(file, "burst") {
 			continue // large; the others cover the same shapes
@@ -159,66 +161,4 @@ func FuzzScenario(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestLosingLeadershipDropsPendingWrites(t *testing.T) {
-	eng, err := Compile([]byte(`{"rules":[
-	 {"name":"omni lunch","source":"Salesforce Agent State Change","operandA":"Salesforce Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Lunch","destination":"Connect Agent State","value":"Lunch"},
-	 {"name":"omni available","source":"Salesforce Agent State Change","operandA":"Salesforce Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Available","destination":"Connect Agent State","value":"Available"}]}`))
-	require.NoError(t, err)
-	c := NewCoordinator(eng, DefaultOptions())
-	c.Start(0, State{ConnectState: "Available", SalesforceStatus: "Available"}, nil)
-	out := c.HandleEvent(10, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Lunch"})
-	require.Len(t, out.Commands, 1)
-	out = c.HandleResult(20, out.Commands[0].ID, false, "InvalidStateException", "busy")
-	require.Equal(t, StatusRetrying, out.Actions[0].Status)
-
-	out = c.SetLeader(30, false)
-	require.Len(t, out.Actions, 1)
-	assert.Equal(t, StatusSuperseded, out.Actions[0].Status)
-	assert.Zero(t, out.WakeAt, "no retry left to wake up for")
-	out = c.Tick(1000)
-	assert.Empty(t, out.Commands, "a follower never retries")
-	out = c.HandleEvent(1100, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Available", Reason: "OmniManualStatusChange"})
-	assert.Empty(t, out.Commands)
-	require.Len(t, out.Decisions, 1, "followers still decide, for the log")
-
-	// Becoming the writer again reconciles: Omni is Available, Connect is Available: nothing to do.
-	out = c.SetLeader(1200, true)
-	assert.Empty(t, out.Commands)
-	require.NotEmpty(t, out.Decisions)
-	assert.Contains(t, out.Decisions[0].Note, "reconcile")
-}
-
-// A new writer follows the system that changed last; it never swaps two systems that disagree.
-func TestReconcileFollowsTheSystemThatChangedLast(t *testing.T) {
-	doc := []byte(`{"rules":[
-	 {"name":"c lunch","source":"Connect Agent State Change","operandA":"Connect Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Lunch","destination":"Salesforce Agent State","value":"Lunch"},
-	 {"name":"c available","source":"Connect Agent State Change","operandA":"Connect Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Available","destination":"Salesforce Agent State","value":"Available"},
-	 {"name":"o lunch","source":"Salesforce Agent State Change","operandA":"Salesforce Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Lunch","destination":"Connect Agent State","value":"Lunch"},
-	 {"name":"o available","source":"Salesforce Agent State Change","operandA":"Salesforce Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Available","destination":"Connect Agent State","value":"Available"}]}`)
-	for _, tc := range []struct {
-		name      string
-		first     Event
-		second    Event
-		wantDest  Destination
-		wantValue string
-	}{
-		{"Connect changed last", Event{Type: SourceSalesforceStateChange, StatusAPIName: "Available"}, Event{Type: SourceConnectStateChange, NewState: "Lunch"}, DestinationSalesforce, "Lunch"},
-		{"Omni changed last", Event{Type: SourceConnectStateChange, NewState: "Lunch"}, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Available"}, DestinationConnect, "Available"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			eng, err := Compile(doc)
-			require.NoError(t, err)
-			c := NewCoordinator(eng, DefaultOptions())
-			c.Start(0, State{ConnectState: "Available", SalesforceStatus: "Available"}, nil)
-			c.SetLeader(1, false)
-			c.HandleEvent(10, tc.first)
-			c.HandleEvent(20, tc.second)
-			out := c.SetLeader(30, true)
-			require.Len(t, out.Commands, 1, "one write, to the system that did not change last")
-			assert.Equal(t, tc.wantDest, out.Commands[0].Destination)
-			assert.Equal(t, tc.wantValue, out.Commands[0].Value)
-		})
-	}
 }

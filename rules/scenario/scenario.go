@@ -1,9 +1,12 @@
-package rules
+package scenario
 
 import (
 	"bytes"
+	"strconv"
+
 	"encoding/json"
 	"fmt"
+	"github.com/presence-sync/presence-sync/rules"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,18 +16,18 @@ import (
 // Scenario is a scripted run of the coordinator against simulated platforms
 // (DESIGN.md "Scenario files").
 type Scenario struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description"`
-	Rules       json.RawMessage   `json:"rules"`
-	RulesFile   string            `json:"rulesFile"`
-	Connect     ConnectCatalog    `json:"connect"`
-	Salesforce  SalesforceCatalog `json:"salesforce"`
-	Initial     State             `json:"initial"`
+	Name        string                  `json:"name"`
+	Description string                  `json:"description"`
+	Rules       json.RawMessage         `json:"rules"`
+	RulesFile   string                  `json:"rulesFile"`
+	Connect     rules.ConnectCatalog    `json:"connect"`
+	Salesforce  rules.SalesforceCatalog `json:"salesforce"`
+	Initial     rules.State             `json:"initial"`
 	// Live (an extension) is what the platforms report at start when it differs
 	// from the document's catalogs, e.g. a status the agent's profile lacks.
 	Live *struct {
-		Connect    ConnectCatalog    `json:"connect"`
-		Salesforce SalesforceCatalog `json:"salesforce"`
+		Connect    rules.ConnectCatalog    `json:"connect"`
+		Salesforce rules.SalesforceCatalog `json:"salesforce"`
 	} `json:"live,omitempty"`
 	Options  json.RawMessage `json:"options"`
 	Feedback bool            `json:"feedback"`
@@ -123,7 +126,7 @@ type StepFailure struct {
 	Problem  string
 	Expected string
 	Got      string
-	Trace    []*Decision
+	Trace    []*rules.Decision
 }
 
 // ScenarioResult is the outcome of one scenario.
@@ -133,7 +136,7 @@ type ScenarioResult struct {
 	Failures []StepFailure
 	Err      error // the scenario could not run at all
 	Writes   int
-	Statuses map[ActionStatus]int // final status of every action
+	Statuses map[rules.ActionStatus]int // final status of every action
 }
 
 // Passed reports whether every check held.
@@ -146,44 +149,44 @@ type scheduled struct {
 	cmdID int64
 	ok    bool
 	errT  string
-	ev    Event
+	ev    rules.Event
 	apply func()
 }
 
 // simulator plays both platforms for a scenario.
 type simulator struct {
 	sc        *Scenario
-	coord     *Coordinator
+	coord     *rules.Coordinator
 	now       int64
 	seq       int64
 	latency   int64
 	queue     []scheduled
 	tickAt    int64
-	fails     map[Destination]*FailSpec
+	fails     map[rules.Destination]*FailSpec
 	connect   string
 	prevConn  string // Connect's state before the last simulated write
 	next      string // Connect's enqueued next state
 	sfStatus  string
-	writes    []Command
-	errors    []*Error
-	decisions []*Decision
-	actions   map[int64]ActionStatus
+	writes    []rules.Command
+	errors    []*rules.Error
+	decisions []*rules.Decision
+	actions   map[int64]rules.ActionStatus
 }
 
 // Run plays the scenario and checks every expectation.
 func (sc *Scenario) Run() *ScenarioResult {
-	res := &ScenarioResult{Name: sc.Name, Path: sc.path, Statuses: map[ActionStatus]int{}}
+	res := &ScenarioResult{Name: sc.Name, Path: sc.path, Statuses: map[rules.ActionStatus]int{}}
 	docJSON, err := sc.rulesDocument()
 	if err != nil {
 		res.Err = err
 		return res
 	}
-	eng, err := Compile(docJSON)
+	eng, err := rules.Compile(docJSON)
 	if err != nil {
 		res.Err = err
 		return res
 	}
-	opts, err := ParseOptions(sc.Options)
+	opts, err := rules.ParseOptions(sc.Options)
 	if err != nil {
 		res.Err = err
 		return res
@@ -194,17 +197,17 @@ func (sc *Scenario) Run() *ScenarioResult {
 	if len(sc.Options) > 0 {
 		_ = json.Unmarshal(sc.Options, &extra)
 	}
-	sim := &simulator{sc: sc, coord: NewCoordinator(eng, opts), latency: extra.WriteLatencyMs,
-		fails: map[Destination]*FailSpec{}, connect: sc.Initial.ConnectState, sfStatus: sc.Initial.SalesforceStatus,
-		actions: map[int64]ActionStatus{}}
+	sim := &simulator{sc: sc, coord: rules.NewCoordinator(eng, opts), latency: extra.WriteLatencyMs,
+		fails: map[rules.Destination]*FailSpec{}, connect: sc.Initial.ConnectState, sfStatus: sc.Initial.SalesforceStatus,
+		actions: map[int64]rules.ActionStatus{}}
 	if sim.sfStatus == "" {
-		sim.sfStatus = OfflineStatus
+		sim.sfStatus = rules.OfflineStatus
 	}
 	st := sc.Initial
 	st.SalesforceStatus = sim.sfStatus
-	var live *Catalog
+	var live *rules.Catalog
 	if sc.Live != nil {
-		live = &Catalog{Connect: sc.Live.Connect, Salesforce: sc.Live.Salesforce}
+		live = &rules.Catalog{Connect: sc.Live.Connect, Salesforce: sc.Live.Salesforce}
 	}
 	sim.take(sim.coord.Start(0, st, live))
 	startErrors := sim.errors
@@ -215,7 +218,7 @@ func (sc *Scenario) Run() *ScenarioResult {
 			sim.errors = startErrors // errors raised at start count in the first step
 		}
 		if f := step.Fail; f != nil {
-			var d Destination
+			var d rules.Destination
 			if err := d.UnmarshalText([]byte(f.Destination)); err != nil {
 				res.Failures = append(res.Failures, StepFailure{Step: i, Problem: "fail: " + err.Error()})
 				continue
@@ -227,9 +230,9 @@ func (sc *Scenario) Run() *ScenarioResult {
 			sim.fails[d] = &FailSpec{Destination: f.Destination, Error: f.Error, Times: times}
 		}
 		if len(step.Event) > 0 {
-			ev, err := DecodeEvent(step.Event)
+			ev, err := rules.DecodeEvent(step.Event)
 			if err != nil {
-				sim.errors = append(sim.errors, err.(*Error))
+				sim.errors = append(sim.errors, err.(*rules.Error))
 			} else {
 				sim.platformEvent(&ev)
 				sim.take(sim.coord.HandleEvent(sim.now, ev))
@@ -250,16 +253,15 @@ func (sc *Scenario) Run() *ScenarioResult {
 	for _, st := range sim.actions {
 		res.Statuses[st]++
 	}
-	res.Writes = int(sim.coord.nextID)
 	return res
 }
 
 // platformEvent applies the scenario's own event to the simulated platforms,
 // as if the agent or the platform had made that change.
-func (s *simulator) platformEvent(ev *Event) {
+func (s *simulator) platformEvent(ev *rules.Event) {
 	switch ev.Type {
-	case SourceConnectStateChange:
-		if s.next != "" && IsOnContact(s.connect) && !IsOnContact(ev.NewState) {
+	case rules.SourceConnectStateChange:
+		if s.next != "" && rules.IsOnContact(s.connect) && !rules.IsOnContact(ev.NewState) {
 			// The contact ends: Amazon Connect goes to the enqueued next state.
 			ev.NewState = s.next
 			s.next = ""
@@ -268,16 +270,16 @@ func (s *simulator) platformEvent(ev *Event) {
 			ev.OldState = s.connect
 		}
 		s.connect = ev.NewState
-	case SourceSalesforceStateChange:
+	case rules.SourceSalesforceStateChange:
 		name := ev.StatusAPIName
 		if name == "" {
-			if st := s.coord.cat.StatusByID(ev.StatusID); st != nil {
+			if st := s.coord.Catalog().StatusByID(ev.StatusID); st != nil {
 				name = st.DeveloperName
 			}
 		}
 		s.sfStatus = name
-	case SourceSalesforceLogout:
-		s.sfStatus = OfflineStatus
+	case rules.SourceSalesforceLogout:
+		s.sfStatus = rules.OfflineStatus
 	}
 }
 
@@ -288,7 +290,7 @@ func (s *simulator) push(it scheduled) {
 }
 
 // take processes one coordinator output: records it and executes its commands.
-func (s *simulator) take(out Output) {
+func (s *simulator) take(out rules.Output) {
 	s.decisions = append(s.decisions, out.Decisions...)
 	s.errors = append(s.errors, out.Errors...)
 	for _, a := range out.Actions {
@@ -306,7 +308,7 @@ func (s *simulator) take(out Output) {
 	}
 }
 
-func (s *simulator) execute(cmd Command) {
+func (s *simulator) execute(cmd rules.Command) {
 	at := s.now
 	if s.sc.Feedback {
 		at += s.latency
@@ -321,9 +323,9 @@ func (s *simulator) execute(cmd Command) {
 	}
 	applyPlatform := func() {
 		switch {
-		case cmd.Destination == DestinationConnect && cmd.EnqueueNextState:
+		case cmd.Destination == rules.DestinationConnect && cmd.EnqueueNextState:
 			s.next = cmd.Value
-		case cmd.Destination == DestinationConnect:
+		case cmd.Destination == rules.DestinationConnect:
 			s.prevConn, s.connect = s.connect, cmd.Value
 		default:
 			s.sfStatus = cmd.Value
@@ -335,16 +337,16 @@ func (s *simulator) execute(cmd Command) {
 		return
 	}
 	// The platform accepts the write, then reports the change as a real one would.
-	var ev *Event
+	var ev *rules.Event
 	switch {
-	case cmd.Destination == DestinationConnect && !cmd.EnqueueNextState:
-		ev = &Event{Type: SourceConnectStateChange, NewState: cmd.Value}
-	case cmd.Destination == DestinationSalesforce && cmd.Logout:
-		ev = &Event{Type: SourceSalesforceLogout}
-	case cmd.Destination == DestinationSalesforce:
-		ev = &Event{Type: SourceSalesforceStateChange, StatusID: cmd.StatusID, StatusAPIName: cmd.Value,
+	case cmd.Destination == rules.DestinationConnect && !cmd.EnqueueNextState:
+		ev = &rules.Event{Type: rules.SourceConnectStateChange, NewState: cmd.Value}
+	case cmd.Destination == rules.DestinationSalesforce && cmd.Logout:
+		ev = &rules.Event{Type: rules.SourceSalesforceLogout}
+	case cmd.Destination == rules.DestinationSalesforce:
+		ev = &rules.Event{Type: rules.SourceSalesforceStateChange, StatusID: cmd.StatusID, StatusAPIName: cmd.Value,
 			StatusName: cmd.Value, Reason: "OmniToolkitStatusChange"}
-		if st := s.coord.cat.StatusByName(cmd.Value); st != nil {
+		if st := s.coord.Catalog().StatusByName(cmd.Value); st != nil {
 			ev.StatusName = st.Label
 		}
 	}
@@ -389,7 +391,7 @@ func (s *simulator) drain(until int64) error {
 			s.take(s.coord.HandleResult(s.now, it.cmdID, it.ok, it.errT, "simulated failure"))
 		case 2:
 			ev := it.ev
-			if ev.Type == SourceConnectStateChange {
+			if ev.Type == rules.SourceConnectStateChange {
 				ev.OldState = s.prevConn
 			}
 			s.take(s.coord.HandleEvent(s.now, ev))
@@ -416,7 +418,7 @@ func (s *simulator) check(i int, step *Step) []StepFailure {
 	}
 	if len(step.ExpectError) > 0 {
 		var codes []string
-		if isJSONString(step.ExpectError) {
+		if len(step.ExpectError) > 0 && step.ExpectError[0] == '"' {
 			var c string
 			_ = json.Unmarshal(step.ExpectError, &c)
 			codes = []string{c}
@@ -433,7 +435,7 @@ func (s *simulator) check(i int, step *Step) []StepFailure {
 				found = found || g == c
 			}
 			if !found {
-				fail("expected error "+quote(c), c, errorsText(s.errors))
+				fail("expected error "+strconv.Quote(c), c, errorsText(s.errors))
 			}
 		}
 	}
@@ -449,7 +451,7 @@ func (s *simulator) check(i int, step *Step) []StepFailure {
 		var pending []string
 		for id, st := range s.actions {
 			switch st {
-			case StatusApplied, StatusSkipped, StatusSuperseded, StatusFailed:
+			case rules.StatusApplied, rules.StatusSkipped, rules.StatusSuperseded, rules.StatusFailed:
 			default:
 				pending = append(pending, fmt.Sprintf("action %d is %s", id, st))
 			}
@@ -462,7 +464,7 @@ func (s *simulator) check(i int, step *Step) []StepFailure {
 	return fails
 }
 
-func errorsText(errs []*Error) string {
+func errorsText(errs []*rules.Error) string {
 	if len(errs) == 0 {
 		return "no error"
 	}
@@ -475,7 +477,7 @@ func errorsText(errs []*Error) string {
 
 // matchWrites compares writes order-insensitively on destination and value
 // plus every other key an expectation names.
-func matchWrites(want []map[string]any, got []Command) (bool, string) {
+func matchWrites(want []map[string]any, got []rules.Command) (bool, string) {
 	gotMaps := make([]map[string]any, len(got))
 	for i, c := range got {
 		b, _ := json.Marshal(c)
@@ -512,7 +514,7 @@ func writeMatches(want, got map[string]any) bool {
 	for k, v := range want {
 		gv := got[k]
 		if k == "destination" {
-			var d Destination
+			var d rules.Destination
 			s, _ := v.(string)
 			if d.UnmarshalText([]byte(s)) == nil {
 				v = d.String()
@@ -527,7 +529,7 @@ func writeMatches(want, got map[string]any) bool {
 	return true
 }
 
-func writesText(got []Command) string {
+func writesText(got []rules.Command) string {
 	if len(got) == 0 {
 		return "[] (no write)"
 	}
