@@ -200,11 +200,9 @@ func (sc *Scenario) Run() *ScenarioResult {
 	sim := &simulator{sc: sc, coord: rules.NewCoordinator(eng, opts), latency: extra.WriteLatencyMs,
 		fails: map[rules.Destination]*FailSpec{}, connect: sc.Initial.ConnectState, sfStatus: sc.Initial.SalesforceStatus,
 		actions: map[int64]rules.ActionStatus{}}
-	if sim.sfStatus == "" {
-		sim.sfStatus = rules.OfflineStatus
-	}
+	// What initial leaves out is unknown at start ("" — not "Offline": a
+	// scenario that means logged out says so).
 	st := sc.Initial
-	st.SalesforceStatus = sim.sfStatus
 	var live *rules.Catalog
 	if sc.Live != nil {
 		live = &rules.Catalog{Connect: sc.Live.Connect, Salesforce: sc.Live.Salesforce}
