@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 BIN := bin/presencesync
 
-.PHONY: all build test test-go test-js-unit lint vet fmt-check bench fuzz salesforce salesforce-check \
+.PHONY: all build test test-go test-js-unit lint vet fmt-check bench fuzz fuzz-short soak soak-short salesforce salesforce-check \
 	dist js-deps chromium vet-wasm test-wasm test-browser demo
 
 all: build
@@ -15,7 +15,7 @@ $(BIN): $(shell find rules -name '*.go' -not -name '*_test.go') go.mod
 
 # Every test: Go (with fuzz seed corpora), the rules and scenarios in testdata/,
 # the JS unit tests and the headless-browser tests.
-test: fmt-check vet vet-wasm test-go test-wasm lint test-js-unit salesforce-check test-browser
+test: fmt-check vet vet-wasm test-go test-wasm lint test-js-unit salesforce-check test-browser soak-short fuzz-short
 
 test-go:
 	$(GO) test -count=1 ./rules/...
@@ -32,7 +32,8 @@ lint: build
 	$(BIN) simulate testdata/scenarios/*.json
 
 # JS unit tests (Salesforce adapters, leadership, payload handling): Node's own runner, no npm packages needed.
-test-js-unit:
+# (The fuzz test drives the shim with the real engine under Node: it needs the built module.)
+test-js-unit: js/dist/presence-sync.wasm js/dist/wasm_exec.js
 	node --test js/test/unit/
 
 # Salesforce: check the metadata (names referenced across files exist), and build the static resource bundle.
@@ -42,12 +43,39 @@ salesforce-check:
 salesforce: dist
 	node js/salesforce/build.mjs $(if $(RULES),--rules $(RULES))
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./rules/
+# Performance (js/bench/bench.mjs): transfer sizes and what each dependency costs, start-up
+# cold and warm, per-event overhead beside a plain-JavaScript baseline (10 and 1,000 rules),
+# a burst of 10,000 events, memory, and the Go benchmarks of rules/ (go test -bench), in
+# headless Chromium; prints one table and writes js/test/artifacts/bench.json.
+# BENCH_RUNS (default 3), BENCH_EVENTS (default 10000), BENCH_SKIP: see js/bench/bench.mjs.
+bench: dist js-deps chromium
+	node js/bench/bench.mjs
 
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParse -fuzztime 20s ./rules/
 	$(GO) test -run '^$$' -fuzz FuzzEvaluate -fuzztime 20s ./rules/
+
+# Every Go fuzz target under rules/ (found with go test -list), each for FUZZTIME.
+# A failing input is written to the package's testdata/fuzz/ and fails the target.
+FUZZTIME ?= 10s
+fuzz-short:
+	@set -e; for pkg in $$($(GO) list ./rules/...); do \
+		for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "fuzz $$t ($$pkg, $(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$${t}\$$" -fuzztime $(FUZZTIME) $$pkg; \
+		done; \
+	done
+
+# Soak: SOAK_EVENTS events (default 100000) through the module in headless Chromium, sampling
+# the JS heap, WebAssembly memory and live js.Func; prints a table, writes
+# js/test/artifacts/soak.json, and fails when a figure grows after warm-up (js/test/soak.mjs).
+SOAK_EVENTS ?= 100000
+soak: dist js-deps chromium
+	SOAK_EVENTS=$(SOAK_EVENTS) node js/test/soak.mjs --json js/test/artifacts/soak.json
+
+# The same with 10,000 events (about 15 s); part of make test.
+soak-short: dist js-deps chromium
+	node js/test/soak.mjs --events 10000 --samples 10 --quiet --json js/test/artifacts/soak-short.json
 
 # ---- browser: the WebAssembly module, the JS shim, browser tests, the demo ----------
 
@@ -58,6 +86,9 @@ JS_SOURCES := $(wildcard js/src/*.js) js/build.mjs js/presence-sync.d.ts
 NPM_STAMP := js/node_modules/.presence-sync-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
+# Build tags of the module: "novert,nodom" builds it without vert and dom/v2 (syscall/js
+# does their work; see wasm/convert_lean.go, wasm/window_js.go and `make bench`'s size table).
+WASM_TAGS ?=
 
 # js/dist: presence-sync.js (classic), presence-sync.mjs (ES module), presence-sync.wasm,
 # the wasm_exec.js of the Go that built it, presence-sync.d.ts, presence-sync.wasm.gz.
@@ -65,7 +96,7 @@ dist: $(DIST)/presence-sync.js
 
 $(DIST)/presence-sync.wasm: $(GO_SOURCES)
 	@mkdir -p $(DIST)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $@ ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' $(if $(WASM_TAGS),-tags $(WASM_TAGS)) -o $@ ./wasm
 
 $(DIST)/wasm_exec.js: $(WASM_EXEC)
 	@mkdir -p $(DIST)

@@ -165,20 +165,44 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
+/** This tab's role among the agent's tabs: once after start, then on every change. */
+export interface LeaderDetail {
+  /** This tab writes (the writer); false: a follower, which decides but never writes. */
+  leader: boolean;
+  /** How the writer is elected: Web Locks, a localStorage lease, this tab alone, or leadership off. */
+  mode: "locks" | "lease" | "single" | "off";
+  /** This tab's id (null with leadership off). */
+  tabId: string | null;
+}
+
+/** A decision, action or error of the writer tab, as another tab receives it. */
+export type RemoteDetail =
+  | { type: "decision"; from: string; detail: DecisionDetail }
+  | { type: "action"; from: string; detail: ActionDetail }
+  | { type: "error"; from: string; detail: ErrorDetail };
+
 export interface PresenceSyncEventMap {
   decision: CustomEvent<DecisionDetail>;
   action: CustomEvent<ActionDetail>;
   error: CustomEvent<ErrorDetail>;
+  /** This tab became (or stopped being) the writer; also once after start. */
+  leader: CustomEvent<LeaderDetail>;
+  /** What the writer tab decided and did, received over BroadcastChannel (followers' logs). */
+  remote: CustomEvent<RemoteDetail>;
 }
 
 /** A running sync. Events produced while start ran are dispatched in the task after it resolves. */
 export interface PresenceSync extends EventTarget {
   readonly stopped: boolean;
+  /** True while this tab is the writer (always with `leadership: false`). */
+  readonly leader: boolean;
+  /** This tab's id among the agent's tabs (null with `leadership: false`). */
+  readonly tabId: string | null;
   addEventListener<K extends keyof PresenceSyncEventMap>(type: K, listener: (ev: PresenceSyncEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
   addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
   removeEventListener<K extends keyof PresenceSyncEventMap>(type: K, listener: (ev: PresenceSyncEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
-  /** Unsubscribes everything and releases every js.Func. Idempotent. */
+  /** Unsubscribes everything, hands tab leadership over, and releases every js.Func. Idempotent. */
   stop(): Promise<void>;
 }
 

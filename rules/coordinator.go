@@ -686,6 +686,13 @@ func (c *Coordinator) failed(now int64, ds *destState, w *write, errType, errMsg
 		errType = "Error"
 	}
 	a.Error = errType
+	if !c.leader {
+		// Sent while this tab was the writer; a follower never retries it.
+		c.dropEcho(ds, w.cmdID)
+		ds.inflight = nil
+		c.setStatus(w, StatusSuperseded, errType+"; not retried: this tab is no longer the writer")
+		return
+	}
 	if errType == "Timeout" {
 		// No answer: the write may still land, so its echo stays expected for a window.
 		c.endEcho(now, ds, w.cmdID)

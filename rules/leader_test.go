@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -67,4 +68,31 @@ func TestReconcileFollowsTheSystemThatChangedLast(t *testing.T) {
 			assert.Equal(t, tc.wantValue, out.Commands[0].Value)
 		})
 	}
+}
+
+// A write sent while this tab was the writer and refused after it became a
+// follower is not retried, and raises no write-failed.
+func TestFollowerNeverRetries(t *testing.T) {
+	eng, err := Compile([]byte(`{"rules":[{"name":"omni lunch","source":"Salesforce Agent State Change","operandA":"Salesforce Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"Lunch","destination":"Connect Agent State","value":"Lunch"}]}`))
+	require.NoError(t, err)
+	c := NewCoordinator(eng, DefaultOptions())
+	c.Start(0, State{ConnectState: "Available", SalesforceStatus: "Available"}, nil)
+	out := c.HandleEvent(10, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Lunch"})
+	require.Len(t, out.Commands, 1)
+	c.SetLeader(20, false)
+	out = c.HandleResult(30, out.Commands[0].ID, false, "InvalidStateException", "busy")
+	require.Len(t, out.Actions, 1)
+	assert.Equal(t, StatusSuperseded, out.Actions[0].Status)
+	assert.Empty(t, out.Errors)
+	assert.Zero(t, out.WakeAt)
+	out = c.Tick(10000)
+	assert.Empty(t, out.Commands)
+	assert.Empty(t, out.Errors)
+}
+
+func TestHugeUnknownEventTypeIsQuotedShort(t *testing.T) {
+	_, err := DecodeEvent([]byte(`{"type":"` + strings.Repeat("x", 100000) + `"}`))
+	require.Error(t, err)
+	assert.Less(t, len(err.Error()), 1000)
+	assert.Equal(t, CodeInvalidEvent, err.(*Error).Code)
 }

@@ -177,7 +177,11 @@ type valueError struct {
 }
 
 func (e *valueError) Error() string {
-	msg := quote(e.value) + " is not a valid " + e.field
+	v := e.value
+	if len(v) > 60 {
+		v = v[:60] + "…"
+	}
+	msg := quote(v) + " is not a valid " + e.field
 	if s := suggest(e.value, e.allowed); s != "" {
 		msg += "; did you mean " + quote(s) + "?"
 	} else {

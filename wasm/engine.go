@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"github.com/norunners/vert"
 	"github.com/presence-sync/presence-sync/rules"
 )
 
@@ -36,6 +35,13 @@ type createFailure struct {
 	OK bool `js:"ok"`
 }
 
+// createResult is create's answer on success; the instance's functions are set on
+// the converted object.
+type createResult struct {
+	OK      bool   `js:"ok"`
+	Version string `js:"version"`
+}
+
 // moduleStats is what __presenceSyncEngine.stats() returns.
 type moduleStats struct {
 	LiveFuncs int    `js:"liveFuncs"`
@@ -55,7 +61,7 @@ func register(global js.Value) {
 		return create(args)
 	})
 	stats := js.FuncOf(func(js.Value, []js.Value) any {
-		return vert.ValueOf(moduleStats{LiveFuncs: funcs.live, Instances: funcs.instances, Go: runtime.Version()}).JSValue()
+		return toJS(moduleStats{LiveFuncs: funcs.live, Instances: funcs.instances, Go: runtime.Version()})
 	})
 	api := js.Global().Get("Object").New()
 	api.Set("version", Version)
@@ -66,7 +72,7 @@ func register(global js.Value) {
 
 // failure builds {ok: false, error: {code, message}}.
 func failure(code, message string) js.Value {
-	v := vert.ValueOf(createFailure{OK: false}).JSValue()
+	v := toJS(createFailure{OK: false})
 	e := js.Global().Get("Object").New()
 	e.Set("code", code)
 	e.Set("message", message)
@@ -75,7 +81,9 @@ func failure(code, message string) js.Value {
 	return v
 }
 
-// create is __presenceSyncEngine.create(config, emit).
+// create is __presenceSyncEngine.create(config, emit[, bridge]). bridge, when
+// given, is the shim's factory of fast handle functions (fast.go): it is called
+// as bridge(id, handle) and returns the function the instance exposes as handle.
 func create(args []js.Value) any {
 	if len(args) < 2 || args[1].Type() != js.TypeFunction {
 		return failure("invalid-options", "create(config, emit) needs the configuration and an emit function")
@@ -86,11 +94,15 @@ func create(args []js.Value) any {
 	}
 	s, err := rules.NewSession(cfg)
 	if err != nil {
-		v := vert.ValueOf(createFailure{OK: false}).JSValue()
+		v := toJS(createFailure{OK: false})
 		v.Set("error", js.Global().Get("JSON").Call("parse", string(rules.ErrorJSON(err))))
 		return v
 	}
-	return newInstance(s, args[1]).object()
+	var bridge js.Value
+	if len(args) > 2 && args[2].Type() == js.TypeFunction {
+		bridge = args[2]
+	}
+	return newInstance(s, args[1]).object(bridge)
 }
 
 // panicText renders a recovered value.
@@ -132,26 +144,4 @@ func inputBytes(method string, args []js.Value) []byte {
 		return b
 	}
 	panic(&js.ValueError{Method: method, Type: v.Type()})
-}
-
-// wakeAtOf reads the top-level "wakeAt" of an output. The rules package writes it
-// as the output's last member, so it is read from the end; 0 when absent.
-func wakeAtOf(out []byte) int64 {
-	const key = `"wakeAt":`
-	end := len(out) - 1
-	for end >= 0 && (out[end] == '}' || out[end] == ' ' || out[end] == '\n') {
-		end--
-	}
-	start := end
-	for start >= 0 && (out[start] >= '0' && out[start] <= '9' || out[start] == '-' || out[start] == '.' || out[start] == 'e' || out[start] == 'E' || out[start] == '+') {
-		start--
-	}
-	if start < len(key)-1 || string(out[start-len(key)+1:start+1]) != key {
-		return 0
-	}
-	f, err := strconv.ParseFloat(string(out[start+1:end+1]), 64)
-	if err != nil || f < 0 {
-		return 0
-	}
-	return int64(f)
 }

@@ -17,6 +17,7 @@ import (
 	"syscall/js"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 const lunchRules = `{"rules":[{"name":"Lunch to Omni","source":"Connect Agent State Change",
@@ -322,22 +323,59 @@ func TestPagehidePausesTimerAndPageshowCatchesUp(t *testing.T) {
 	}
 }
 
-func TestWakeAtOf(t *testing.T) {
-	for _, c := range []struct {
-		in   string
-		want int64
-	}{
-		{`{"decisions":[],"wakeAt":1700000000250}`, 1700000000250},
-		{`{"decisions":[],"wakeAt":0}`, 0},
-		{`{"errors":[{"message":"wakeAt"}],"wakeAt":12}` + "\n", 12},
-		{`{"decisions":[]}`, 0},
-		{`{"x":"\"wakeAt\":5"}`, 0},
-		{``, 0},
-		{`{"wakeAt":-3}`, 0},
-	} {
-		if got := wakeAtOf([]byte(c.in)); got != c.want {
-			t.Errorf("wakeAtOf(%s) = %d, want %d", c.in, got, c.want)
-		}
+// The shim's bridge makes handle a function that calls the exported hot path
+// (fast.go); its outputs are the js.Func's.
+func TestFastPathThroughExports(t *testing.T) {
+	em := newEmitter()
+	defer em.fn.Release()
+	var gotID int
+	var slow js.Value
+	var fastFn js.Func
+	bridge := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		gotID, slow = args[0].Int(), args[1]
+		fastFn = js.FuncOf(func(_ js.Value, a []js.Value) any { return slow.Invoke(a[0]) })
+		return fastFn
+	})
+	defer bridge.Release()
+	inst := engine().Call("create", `{"rules":`+lunchRules+`}`, em.fn, bridge)
+	defer fastFn.Release()
+	if !inst.Get("ok").Bool() || !inst.Call("stats").Get("fast").Bool() || gotID == 0 {
+		t.Fatalf("the bridge was not used: %s", js.Global().Get("JSON").Call("stringify", inst).String())
+	}
+	if !inst.Get("handle").Equal(fastFn.Value) {
+		t.Fatal("handle is not the bridge's function")
+	}
+	call := func(input string) output {
+		t.Helper()
+		p := fastInput(int32(len(input)))
+		copy(unsafe.Slice((*byte)(p), len(input)), input)
+		n := fastHandle(int32(gotID), int32(len(input)))
+		return parse(t, js.ValueOf(string(unsafe.Slice((*byte)(fastOutput()), n))))
+	}
+	if o := call(withNow(startInput)); len(o.Errors) != 0 {
+		t.Fatalf("start: %+v", o.Errors)
+	}
+	o := call(withNow(lunchEvent))
+	if len(o.Commands) != 1 || o.Commands[0].StatusID != "0N5xx0000000002" || o.WakeAt == 0 {
+		t.Fatalf("event: %+v", o)
+	}
+	if !inst.Call("stats").Get("timerOn").Bool() {
+		t.Fatal("the exported path armed no timer")
+	}
+	// A bad input is an error output, and the instance keeps working.
+	if o := call(`{"op":`); len(o.Errors) != 1 || o.Errors[0].Code != "invalid-event" {
+		t.Fatalf("bad input: %+v", o.Errors)
+	}
+	if o := call(`{"op":"result","now":1,"id":` + strconv.FormatInt(o.Commands[0].ID, 10) + `,"ok":true}`); len(o.Errors) != 0 {
+		t.Fatalf("result: %+v", o.Errors)
+	}
+	// A length past the buffer is refused, not read.
+	if n := fastHandle(int32(gotID), 1<<30); !strings.Contains(string(unsafe.Slice((*byte)(fastOutput()), n)), "internal") {
+		t.Fatal("an out-of-range length was read")
+	}
+	inst.Call("stop")
+	if o := call(withNow(lunchEvent)); len(o.Errors) != 1 || o.Errors[0].Code != "internal" || len(o.Commands) != 0 {
+		t.Fatalf("after stop: %+v", o)
 	}
 }
 

@@ -6,9 +6,7 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"github.com/norunners/vert"
 	"github.com/presence-sync/presence-sync/rules"
-	"honnef.co/go/js/dom/v2"
 )
 
 // maxDelay is the longest delay setTimeout accepts (2^31-1 ms).
@@ -19,15 +17,18 @@ const maxDelay = 1<<31 - 1
 type instance struct {
 	s    *rules.Session
 	emit js.Value
-	win  dom.Window
+	win  window
+	id   int32 // key in live, for the exported hot path (fast.go)
 
 	handleFn, stopFn, statsFn js.Func
 	tickFn                    js.Func // the timer's callback, one for the instance's life
-	pagehideFn, pageshowFn    js.Func // window listeners added through dom/v2
+	pagehideFn, pageshowFn    js.Func // window listeners
 	owned                     int     // js.Func values this instance holds
+	fast                      bool    // handle is the shim's fast function (fast.go)
 
 	timer   int   // setTimeout id, valid when timerOn
 	timerOn bool  //
+	timerAt int64 // the wakeAt the armed timer is for
 	wakeAt  int64 // the engine's last wakeAt (0: nothing pending)
 	hidden  bool  // between pagehide and pageshow: no timer runs
 	stopped bool
@@ -42,22 +43,31 @@ type instanceStats struct {
 	Ticks     int     `js:"ticks"`
 	Stopped   bool    `js:"stopped"`
 	Hidden    bool    `js:"hidden"`
+	Fast      bool    `js:"fast"`
 }
 
+// live holds the instances that are not stopped, by id.
+var (
+	live   = map[int32]*instance{}
+	lastID int32
+)
+
 func newInstance(s *rules.Session, emit js.Value) *instance {
-	in := &instance{s: s, emit: emit, win: dom.GetWindow()}
+	lastID++
+	in := &instance{s: s, emit: emit, win: newWindow(), id: lastID}
+	live[in.id] = in
 	funcs.instances++
-	in.handleFn = in.fn(in.handle)
+	in.handleFn = in.fn(in.handleJS)
 	in.stopFn = in.fn(in.stop)
 	in.statsFn = in.fn(in.stats)
 	in.tickFn = in.fn(in.tick)
 	// Timers stop while the page is hidden (bfcache) and catch up when it shows again.
-	in.pagehideFn = in.win.AddEventListener("pagehide", false, func(dom.Event) {
+	in.pagehideFn = in.win.listen("pagehide", func() {
 		defer in.logPanic("pagehide")
 		in.hidden = true
 		in.clearTimer()
 	})
-	in.pageshowFn = in.win.AddEventListener("pageshow", false, func(dom.Event) {
+	in.pageshowFn = in.win.listen("pageshow", func() {
 		defer in.logPanic("pageshow")
 		if !in.hidden || in.stopped {
 			return
@@ -76,10 +86,19 @@ func (in *instance) fn(f func(js.Value, []js.Value) any) js.Func {
 	return newFunc(f)
 }
 
-// object is what create returns to JavaScript.
-func (in *instance) object() js.Value {
-	o := vert.ValueOf(map[string]any{"ok": true, "version": Version}).JSValue()
-	o.Set("handle", in.handleFn)
+// object is what create returns to JavaScript. With the shim's bridge (fast.go),
+// handle is the fast function bridge(id, slowHandle) returns; else it is the
+// js.Func.
+func (in *instance) object(bridge js.Value) js.Value {
+	o := toJS(createResult{OK: true, Version: Version})
+	var handle js.Value = in.handleFn.Value
+	if bridge.Type() == js.TypeFunction {
+		if h := bridge.Invoke(in.id, in.handleFn); h.Type() == js.TypeFunction {
+			handle = h
+			in.fast = true
+		}
+	}
+	o.Set("handle", handle)
 	o.Set("stop", in.stopFn)
 	o.Set("stats", in.statsFn)
 	return o
@@ -89,19 +108,31 @@ func now() int64 {
 	return int64(js.Global().Get("Date").Call("now").Float())
 }
 
-// handle is instance.handle(inputJSON) -> outputJSON.
-func (in *instance) handle(_ js.Value, args []js.Value) (result any) {
+// handleJS is instance.handle(inputJSON) -> outputJSON through a js.Func (the
+// path without the shim's bridge, and for inputs that are not strings).
+func (in *instance) handleJS(_ js.Value, args []js.Value) (result any) {
 	defer func() {
 		if p := recover(); p != nil {
 			result = string(internalOutput("internal error, input skipped: "+panicText(p), in.wakeAt))
 		}
 	}()
+	return string(in.handle(inputBytes("handle", args)))
+}
+
+// handle runs one input through the engine and arms the timer for its wakeAt.
+// It never panics.
+func (in *instance) handle(input []byte) (out []byte) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = internalOutput("internal error, input skipped: "+panicText(p), in.wakeAt)
+		}
+	}()
 	if in.stopped {
-		return string(internalOutput("this engine was stopped", 0))
+		return internalOutput("this engine was stopped", 0)
 	}
-	out := in.s.Handle(inputBytes("handle", args))
-	in.schedule(wakeAtOf(out))
-	return string(out)
+	out = in.s.Handle(input)
+	in.schedule(in.s.WakeAt())
+	return out
 }
 
 // tick runs when the timer fires: the engine's output goes to emit.
@@ -126,13 +157,18 @@ func (in *instance) safeTick() (out []byte) {
 	b := []byte(`{"op":"tick","now":`)
 	b = strconv.AppendInt(b, now(), 10)
 	out = in.s.Handle(append(b, '}'))
-	in.schedule(wakeAtOf(out))
+	in.schedule(in.s.WakeAt())
 	return out
 }
 
-// schedule arms the timer for the engine's wakeAt (0: none).
+// schedule arms the timer for the engine's wakeAt (0: none). A timer already
+// armed for that time is left alone: most events do not move wakeAt, and then
+// cost no call into JavaScript.
 func (in *instance) schedule(at int64) {
 	in.wakeAt = at
+	if in.timerOn && in.timerAt == at && !in.stopped && !in.hidden {
+		return
+	}
 	in.clearTimer()
 	if at <= 0 || in.stopped || in.hidden {
 		return
@@ -148,11 +184,12 @@ func (in *instance) schedule(at int64) {
 	// timer is cleared, so the instance's one tickFn is passed to setTimeout directly.
 	in.timer = js.Global().Call("setTimeout", in.tickFn, delay).Int()
 	in.timerOn = true
+	in.timerAt = at
 }
 
 func (in *instance) clearTimer() {
 	if in.timerOn {
-		in.win.ClearTimeout(in.timer)
+		in.win.clearTimeout(in.timer)
 		in.timerOn = false
 	}
 }
@@ -168,9 +205,10 @@ func (in *instance) stop(js.Value, []js.Value) (result any) {
 		return nil
 	}
 	in.stopped = true
+	delete(live, in.id)
 	in.clearTimer()
-	in.win.RemoveEventListener("pagehide", false, in.pagehideFn)
-	in.win.RemoveEventListener("pageshow", false, in.pageshowFn)
+	in.win.unlisten("pagehide", in.pagehideFn)
+	in.win.unlisten("pageshow", in.pageshowFn)
 	funcs.live -= 2
 	for _, f := range []js.Func{in.handleFn, in.statsFn, in.tickFn, in.stopFn} {
 		release(f)
@@ -182,8 +220,8 @@ func (in *instance) stop(js.Value, []js.Value) (result any) {
 }
 
 func (in *instance) stats(js.Value, []js.Value) any {
-	return vert.ValueOf(instanceStats{LiveFuncs: in.owned, TimerOn: in.timerOn, WakeAt: float64(in.wakeAt),
-		Ticks: in.ticks, Stopped: in.stopped, Hidden: in.hidden}).JSValue()
+	return toJS(instanceStats{LiveFuncs: in.owned, TimerOn: in.timerOn, WakeAt: float64(in.wakeAt),
+		Ticks: in.ticks, Stopped: in.stopped, Hidden: in.hidden, Fast: in.fast})
 }
 
 // logPanic recovers a panic in a callback that has no caller to answer.

@@ -17,7 +17,11 @@
 // Query parameters: `state` (initial state name, default Available),
 // `latency` (ms between an accepted write and the agent::update that shows it, default 40),
 // `states` (name:type,name:type replacing the default agent states),
-// `ui=0` to hide the controls.
+// `ui=0` to hide the controls,
+// `shared=<room>`: the agent state is the test server's room state (js/test/shared-platforms.mjs),
+//   shared by every frame opened with the same room, like one agent's CCP in several tabs:
+//   every frame receives every change, and putAgentState goes to the shared state,
+// `keep=N`: remember only the last N requests and conduit events (long runs).
 
 (function () {
   "use strict";
@@ -57,6 +61,9 @@
   }));
 
   const latency = Number(params.get("latency") ?? 40);
+  const room = params.get("shared");
+  const sharedBase = room ? "/shared/" + encodeURIComponent(room) + "/ccp/" : "";
+  const keep = Number(params.get("keep") ?? 0);
 
   /** @param {string} name @returns {AgentState|undefined} */
   const byName = (name) => agentStates.find((s) => s.name === name);
@@ -89,6 +96,11 @@
     acknowledged: 0,
     updates: 0,
   };
+
+  /** Drops the oldest entries of a record list beyond `keep`. @param {any[]} list */
+  function trim(list) {
+    if (keep > 0 && list.length > keep) list.splice(0, list.length - keep);
+  }
 
   /** @param {string} event @param {any} [data] */
   function send(event, data) {
@@ -149,9 +161,39 @@
     render();
   }
 
+  /** putAgentState on the shared state: the server answers; the change comes back as an event. */
+  /** @param {{requestId: string, method: string, params: any}} req @param {AgentState} target */
+  function sharedPut(req, target) {
+    const p = req.params || {};
+    fetch(sharedBase + "put", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ name: target.name, enqueueNextState: !!p.enqueueNextState }),
+    })
+      .then((r) => r.json())
+      .then((r) => {
+        if (r.held) return;
+        if (r.err) answer(req.requestId, null, r.err);
+        else answer(req.requestId, {}, null);
+      })
+      .catch((e) => answer(req.requestId, null, JSON.stringify({ type: "NetworkException", message: String(e) })));
+  }
+
   /** @param {{requestId: string, method: string, params: any}} req */
   function putAgentState(req) {
     const p = req.params || {};
+    if (room) {
+      const target = p.state && byName(p.state.name);
+      if (!target || p.state.agentStateARN !== target.agentStateARN) {
+        answer(req.requestId, null, JSON.stringify({
+          type: "InvalidParameterException",
+          message: "Agent state " + JSON.stringify(p.state && p.state.name) + " is not valid for this agent",
+        }));
+        return;
+      }
+      sharedPut(req, target);
+      return;
+    }
     if (control.hold) return;
     if (control.failures.length) {
       const f = /** @type {{type: string, message: string}} */ (control.failures.shift());
@@ -195,12 +237,14 @@
     const msg = ev.data;
     if (!msg || typeof msg.event !== "string") return;
     control.received.push(msg.event);
+    trim(control.received);
     if (msg.event === "synchronize") {
       control.acknowledged++;
       send("acknowledge", { id: "fake-ccp-port" });
     } else if (msg.event === "api_request") {
       const req = msg.data || {};
       control.requests.push({ method: req.method, params: req.params, requestId: req.requestId, at: Date.now() });
+      trim(control.requests);
       if (req.method === "putAgentState") {
         putAgentState(req);
       } else {
@@ -256,6 +300,10 @@
     setState(name) {
       const st = byName(name);
       if (!st) throw new Error("no such agent state: " + name);
+      if (room) {
+        fetch(sharedBase + "set", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
+        return;
+      }
       if (model.contacts.length) {
         model.nextState = { ...st };
       } else {
@@ -316,6 +364,18 @@
     /** putAgentState requests, in order. */
     writes() {
       return control.requests.filter((r) => r.method === "putAgentState");
+    },
+    /**
+     * Pushes an agent::update whose state is exactly `state`, whatever it holds (hostile
+     * payloads: wrong types, huge names, prototype keys). @param {any} state
+     */
+    pushRawState(state) {
+      model.state = state;
+      push();
+    },
+    /** Sends any conduit message to Streams. @param {string} event @param {any} data */
+    sendRaw(event, data) {
+      send(event, data);
     },
   };
   Object.defineProperty(window, "fakeCCP", { value: api });
@@ -381,6 +441,30 @@
     root.append(el("div", { class: "label" }, ["API requests from Streams"]), log);
   }
 
+  /** Shared mode: the room's state first, then every change as it happens. */
+  function bootShared() {
+    /** @param {string} name */
+    const show = (name) => {
+      if (typeof name !== "string" || name === model.state.name) return;
+      enter(byName(name) ?? systemState(name));
+      push();
+    };
+    fetch(sharedBase + "state")
+      .then((r) => r.json())
+      .then((r) => {
+        if (typeof r.state === "string") model.state = { ...(byName(r.state) ?? systemState(r.state)), startTimestamp: new Date() };
+        const es = new EventSource(sharedBase + "events");
+        es.onmessage = (ev) => {
+          try {
+            show(JSON.parse(ev.data).state);
+          } catch (e) {
+            console.error("fake CCP: bad shared event", e);
+          }
+        };
+        boot();
+      });
+  }
+
   function boot() {
     if (params.get("ui") !== "0") {
       root = document.getElementById("ccp") ?? document.body;
@@ -391,9 +475,10 @@
     push();
   }
 
+  const begin = room ? bootShared : boot;
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", boot);
+    document.addEventListener("DOMContentLoaded", begin);
   } else {
-    boot();
+    begin();
   }
 })();

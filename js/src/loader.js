@@ -147,6 +147,23 @@ async function instantiate(url, importObject) {
   if (!res.ok) {
     throw psError("wasm-load-failed", `Could not fetch ${url}: HTTP ${res.status} ${res.statusText}`.trim(), { url, status: res.status });
   }
+  // Served as application/wasm, the module is compiled while it downloads, and the
+  // browser keeps the compiled code with the cached file for the next load. If that
+  // fails for a reason other than the page's CSP, the bytes are fetched again (from the
+  // cache) and compiled as below.
+  if (typeof WebAssembly.instantiateStreaming === "function" && /^application\/wasm\b/i.test(res.headers.get("Content-Type") || "")) {
+    try {
+      const { instance } = await WebAssembly.instantiateStreaming(res, importObject);
+      return instance;
+    } catch (e) {
+      if (isCspBlock(e)) throw psError("wasm-blocked", CSP_HELP, { cause: e, url });
+    }
+    try {
+      res = await fetch(url, { credentials: "same-origin" });
+    } catch (e) {
+      throw psError("wasm-load-failed", `Could not fetch ${url}: ${describe(e)}`, { cause: e, url });
+    }
+  }
   /** @type {ArrayBuffer} */
   let bytes;
   try {
@@ -161,6 +178,39 @@ async function instantiate(url, importObject) {
     if (isCspBlock(e)) throw psError("wasm-blocked", CSP_HELP, { cause: e, url });
     throw psError("wasm-load-failed", `${url} is not a usable WebAssembly module: ${describe(e)}`, { cause: e, url });
   }
+}
+
+/**
+ * The engine module, with `create` passing the module the bridge of its exported hot
+ * path (wasm/fast.go) when it has one: each instance's `handle` then writes the input
+ * into the module's memory, calls the engine once, and decodes the output from that
+ * memory, instead of going through a Go `js.Func` (several times slower per call).
+ * Inputs that are not strings still go through the `js.Func`.
+ * @param {EngineModule} api
+ * @param {WebAssembly.Instance} instance
+ * @returns {EngineModule}
+ */
+function withBridge(api, instance) {
+  const ex = /** @type {any} */ (instance.exports);
+  if (typeof ex.presenceSyncHandle !== "function" || !(ex.mem instanceof WebAssembly.Memory)) return api;
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  /** @param {number} id @param {(input: unknown) => string} slow */
+  const bridge = (id, slow) =>
+    /** @param {unknown} input */
+    function handle(input) {
+      if (typeof input !== "string") return slow(input);
+      const max = input.length * 3;
+      const at = ex.presenceSyncInput(max) >>> 0;
+      const n = enc.encodeInto(input, new Uint8Array(ex.mem.buffer, at, max)).written;
+      const size = ex.presenceSyncHandle(id, n);
+      return dec.decode(new Uint8Array(ex.mem.buffer, ex.presenceSyncOutput() >>> 0, size));
+    };
+  return {
+    version: api.version,
+    stats: () => api.stats(),
+    create: (config, emit) => /** @type {any} */ (api).create(config, emit, bridge),
+  };
 }
 
 /**
@@ -210,7 +260,7 @@ async function load(wasmUrl, execUrl) {
       );
     for (let i = 0; i < 200 && !exited; i++) {
       const api = g.__presenceSyncEngine;
-      if (api && api !== before && typeof api.create === "function") return api;
+      if (api && api !== before && typeof api.create === "function") return withBridge(api, instance);
       await new Promise((r) => setTimeout(r, i < 20 ? 0 : 10));
     }
     throw psError("wasm-load-failed", `${wasmUrl} did not start the presence-sync engine${runError ? ": " + describe(runError) : ""}.`, { url: wasmUrl });

@@ -29,6 +29,7 @@ import {
   adapterError,
   classifyError,
   createOmniEventStream,
+  describe,
   readCatalog,
   readCurrentStatus,
   safeLog,
@@ -217,12 +218,12 @@ export function lightning(options = {}) {
       }
       case "event":
         silence.answered();
-        log("debug", `Omni-Channel ${message.event}`, message.payload);
+        log("debug", `Omni-Channel ${typeof message.event === "string" ? message.event : describe(message.event)}`, message.payload);
         if (typeof message.event !== "string" || !EVENTS.has(message.event)) {
           events.deliver({
             type: "error",
             code: "invalid-event",
-            message: `Skipped a message from the Omni-Channel bridge naming an unknown event ${JSON.stringify(message.event)}.`,
+            message: `Skipped a message from the Omni-Channel bridge naming an unknown event ${describe(message.event)}.`,
             payload: message,
           });
           return;

@@ -155,7 +155,8 @@ export function readNumber(payload, name, required) {
   if (typeof value === "number") {
     if (Number.isFinite(value)) return value;
   } else if (typeof value === "string" && NUMBER_RE.test(value)) {
-    return Number(value);
+    const n = Number(value);
+    if (Number.isFinite(n)) return n; // "1e999" is not a workload
   }
   throw new PayloadError(`${name} is ${describe(value)}, which is not a number`, name);
 }
@@ -220,12 +221,26 @@ export function readJsonList(payload, name) {
 /**
  * @param {unknown} value
  */
-function describe(value) {
+export function describe(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
-  return String(value);
+  return String(value); // number, boolean, bigint, undefined, symbol: all render safely
+}
+
+/**
+ * Text of a value Salesforce put in an error: strings as they are (bounded),
+ * numbers and booleans spelled out, anything else described. Never throws.
+ * @param {unknown} value
+ * @returns {string}
+ */
+function errorText(value) {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value.length > 2000 ? value.slice(0, 1997) + "..." : value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return describe(value);
 }
 
 /**
@@ -414,10 +429,13 @@ export function classifyError(raw, context) {
     message = raw;
   } else if (raw && typeof raw === "object") {
     const r = /** @type {any} */ (raw);
-    type = String(r.type ?? r.errorCode ?? r.faultcode ?? r.exceptionType ?? r.statusCode ?? (r.name && r.name !== "Error" ? r.name : "") ?? "");
-    message = String(r.message ?? r.faultstring ?? r.error ?? "");
+    type = errorText(r.type ?? r.errorCode ?? r.faultcode ?? r.exceptionType ?? r.statusCode ?? (r.name && r.name !== "Error" ? r.name : ""));
+    message = errorText(r.message ?? r.faultstring ?? r.error);
     if (!message && Array.isArray(r.errors) && r.errors.length) {
-      message = r.errors.map((/** @type {any} */ e) => (e && typeof e === "object" ? e.message ?? e.description ?? JSON.stringify(e) : String(e))).join("; ");
+      message = r.errors
+        .slice(0, 10)
+        .map((/** @type {any} */ e) => (e && typeof e === "object" ? errorText(e.message ?? e.description) || describe(e) : errorText(e)))
+        .join("; ");
     }
   }
   type = type.replace(/^sf:/, "");

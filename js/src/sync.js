@@ -10,7 +10,7 @@ import { psError, describe } from "./errors.js";
 import { loadEngine } from "./loader.js";
 import { isStreams, waitForAgent, connectSide } from "./connect.js";
 import { adapterProblems, toEngineEvent, salesforceSide } from "./salesforce.js";
-import { singleWriter } from "./writer.js";
+import { singleWriter, agentKey } from "./writer.js";
 
 /**
  * @typedef {"error" | "warn" | "info" | "debug"} LogLevel
@@ -38,11 +38,29 @@ import { singleWriter } from "./writer.js";
 const SHIM_OPTIONS = new Set(["leadership", "logLevel", "startTimeoutMs"]);
 const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 };
 const CONNECT = "Connect Agent State";
+/** Longest error message the shim passes on from an adapter. */
+const MAX_MESSAGE = 2000;
+/** Engine outputs the writer tab shares with the other tabs. */
+const SHARED = new Set(["decision", "action", "error"]);
+/** How long a new writer waits for the current Omni-Channel status before reconciling without it. */
+const REFRESH_WAIT_MS = 400;
+/** How long a new writer waits for the writes the previous writer had in flight to land. */
+const REMOTE_WAIT_MS = 400;
+/** Action statuses of a write that may still change a platform (applied: accepted, its change not seen yet). */
+const IN_FLIGHT = new Set(["issued", "retrying", "applied"]);
 
 /**
  * A running presence sync. Events: `decision`, `action`, `error` (`detail` as the engine
- * gave it). Events produced while `start` runs are dispatched in the task after `start`
- * resolves, so listeners added right after `await start(...)` receive them.
+ * gave it), `leader` (this tab's role: `{leader, mode, tabId}`, once at start and on every
+ * change) and `remote` (a decision, action or error of the writer tab, received by this
+ * tab: `{type, from, detail}`). Events produced while `start` runs are dispatched in the
+ * task after `start` resolves, so listeners added right after `await start(...)` receive them.
+ *
+ * Tab leadership (writer.js): every tab runs the engine and dispatches its own decisions;
+ * only the writer tab executes writes (the engine is told with `{op: "leader"}`; a
+ * follower's actions come out `skipped`) and shares its decisions, actions and errors with
+ * the other tabs. A tab that becomes the writer reads both systems, feeds the engine any
+ * change it missed, then tells the engine, which reconciles once.
  */
 export class PresenceSync extends EventTarget {
   /** @type {import("./loader.js").EngineInstance} */
@@ -63,6 +81,20 @@ export class PresenceSync extends EventTarget {
   #writer;
   /** @type {Promise<void> | null} */
   #stopping = null;
+  /** @type {EngineOutput[]} engine outputs whose events are not dispatched yet (#output) */
+  #outputs = [];
+  /** whether the engine was told this tab writes (the engine starts as the writer) */
+  #leader = true;
+  /** set by _start: role changes before it are read there */
+  #started = false;
+  /** serialises role changes (a new writer reads both systems first) */
+  #roleTask = Promise.resolve();
+  /** @type {{connect: string | null, salesforce: string | null | undefined}} the states last fed to the engine (salesforce: DeveloperName, null when logged out) */
+  #known = { connect: null, salesforce: undefined };
+  /** @type {{connect: () => string | null, salesforce: () => Promise<any>} | null} */
+  #readers = null;
+  /** @type {Map<string, {destination: string, value: string, at: number}>} the writer tab's writes in flight, by tab and action id */
+  #remoteWrites = new Map();
 
   /**
    * @param {import("./loader.js").EngineInstance} engine
@@ -86,9 +118,20 @@ export class PresenceSync extends EventTarget {
     return this.#stopped;
   }
 
+  /** True while this tab is the writer (always, with `leadership: false`). */
+  get leader() {
+    return !this.#stopped && this.#leader;
+  }
+
+  /** This tab's id among the tabs of the agent (null with `leadership: false`). */
+  get tabId() {
+    return this.#writer.tabId;
+  }
+
   /**
-   * Stops the sync: unsubscribes from Streams and the Salesforce adapter, stops the
-   * engine (its timer and window listeners) and releases every js.Func. Idempotent.
+   * Stops the sync: unsubscribes from Streams and the Salesforce adapter, gives up tab
+   * leadership (another tab takes over), stops the engine (its timer and window
+   * listeners) and releases every js.Func. Idempotent.
    * @returns {Promise<void>}
    */
   stop() {
@@ -102,15 +145,21 @@ export class PresenceSync extends EventTarget {
         problems.push(describe(e));
       }
     }
-    try {
-      this.#engine.stop();
-    } catch (e) {
-      problems.push(describe(e));
-    }
     this.#early = null;
     this.#held = null;
-    if (problems.length) this.#log("warn", "presence-sync: problems while stopping: " + problems.join("; "));
-    this.#stopping = Promise.resolve();
+    this.#stopping = (async () => {
+      try {
+        await this.#writer.stop();
+      } catch (e) {
+        problems.push(describe(e));
+      }
+      try {
+        this.#engine.stop();
+      } catch (e) {
+        problems.push(describe(e));
+      }
+      if (problems.length) this.#log("warn", "presence-sync: problems while stopping: " + problems.join("; "));
+    })();
     return this.#stopping;
   }
 
@@ -131,6 +180,9 @@ export class PresenceSync extends EventTarget {
       }
       if (!mapped) return;
       if ("error" in mapped) {
+        const m = mapped.error.message;
+        // A hostile payload must not come back whole in the message (it is logged and shared with every tab).
+        if (typeof m === "string" && m.length > MAX_MESSAGE) mapped.error.message = m.slice(0, MAX_MESSAGE) + `… (${m.length} characters)`;
         this.#dispatch("error", mapped.error);
       } else {
         this.#platformEvent(mapped.event);
@@ -154,11 +206,189 @@ export class PresenceSync extends EventTarget {
    * @internal
    */
   _start(connect, salesforce) {
+    // A follower must never write: the engine learns its role before it starts.
+    this.#leader = this.#writer.isWriter();
+    this.#input({ op: "leader", now: Date.now(), leader: this.#leader });
     this.#input({ op: "start", now: Date.now(), connect, salesforce });
-    if (!this.#writer.isWriter()) this.#input({ op: "leader", now: Date.now(), leader: false });
+    this.#known.connect = typeof connect.state === "string" ? connect.state : null;
+    this.#known.salesforce = salesforce.status ? salesforce.status.statusApiName : null;
+    this.#started = true;
+    this.#dispatch("leader", this.#role());
     const early = this.#early ?? [];
     this.#early = null;
-    for (const ev of early) this.#input({ op: "event", now: Date.now(), event: ev });
+    for (const ev of early) {
+      this.#track(ev);
+      this.#input({ op: "event", now: Date.now(), event: ev });
+    }
+  }
+
+  /**
+   * How a new writer reads both systems: Connect now, and the Omni-Channel status.
+   * @param {() => string | null} connect
+   * @param {() => Promise<any>} salesforce
+   * @internal
+   */
+  _setReaders(connect, salesforce) {
+    this.#readers = { connect, salesforce };
+  }
+
+  /**
+   * Tab leadership changed (writer.js onChange). Applied in order; before _start the
+   * role is read there.
+   * @internal
+   */
+  _roleChanged() {
+    if (this.#stopped || !this.#started) return;
+    this.#roleTask = this.#roleTask.then(() => this.#applyRole()).catch((e) => this.#shimError("internal", e));
+  }
+
+  /** Tells the engine this tab's current role; a new writer first reads both systems. */
+  async #applyRole() {
+    if (this.#stopped || this.#writer.isWriter() === this.#leader) return;
+    if (this.#leader) {
+      this.#leader = false;
+      this.#log("info", "presence-sync: this tab stopped writing; the writer tab writes");
+      this.#dispatch("leader", this.#role());
+      this.#input({ op: "leader", now: Date.now(), leader: false });
+      return;
+    }
+    await this.#remoteWritesLanded();
+    await this.#refresh();
+    if (this.#stopped || !this.#writer.isWriter()) return;
+    this.#leader = true;
+    this.#log("info", "presence-sync: this tab is now the writer; reconciling both systems");
+    this.#dispatch("leader", this.#role());
+    this.#input({ op: "leader", now: Date.now(), leader: true });
+  }
+
+  /**
+   * Waits (up to REMOTE_WAIT_MS) until the writes the previous writer tab had in flight show
+   * in the platforms' events, so that the reconciliation neither repeats them nor undoes them.
+   */
+  async #remoteWritesLanded() {
+    const deadline = Date.now() + REMOTE_WAIT_MS;
+    for (;;) {
+      this.#pruneRemoteWrites();
+      if (!this.#remoteWrites.size || this.#stopped) break;
+      if (Date.now() >= deadline) {
+        this.#log("info", "presence-sync: the previous writer's last writes did not show up in time; reconciling anyway");
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    this.#remoteWrites.clear();
+  }
+
+  /** Forgets the writer tab's writes whose change this tab has seen (or that are old). */
+  #pruneRemoteWrites() {
+    const now = Date.now();
+    for (const [id, w] of this.#remoteWrites) {
+      if (this.#landed(w) || now - w.at > 30000) this.#remoteWrites.delete(id);
+    }
+  }
+
+  /**
+   * Whether a platform already shows what a write sets.
+   * @param {{destination: string, value: string}} w
+   */
+  #landed(w) {
+    const k = this.#known;
+    return w.destination === CONNECT ? k.connect === w.value : w.value === "Offline" ? k.salesforce === null : k.salesforce === w.value;
+  }
+
+  /**
+   * Reads both systems and feeds the engine, as events, what differs from what it was
+   * last told (a change this tab missed), so that the reconciliation sees the present.
+   */
+  async #refresh() {
+    const r = this.#readers;
+    if (!r) return;
+    /** @type {any} */
+    let timer;
+    const status = await Promise.race([
+      Promise.resolve()
+        .then(() => r.salesforce())
+        .then((s) => ({ ok: true, s }), (e) => ({ ok: false, e })),
+      new Promise((resolve) => {
+        timer = setTimeout(() => resolve({ ok: false, e: `no answer within ${REFRESH_WAIT_MS} ms` }), REFRESH_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (this.#stopped) return;
+    let connect = null;
+    try {
+      connect = r.connect();
+    } catch (e) {
+      this.#log("warn", `presence-sync: could not read the Connect state: ${describe(e)}`);
+    }
+    if (typeof connect === "string" && connect && connect !== this.#known.connect) {
+      this.#platformEvent({ type: "Connect Agent State Change", oldState: this.#known.connect ?? "", newState: connect });
+    }
+    const st = /** @type {any} */ (status);
+    if (!st.ok) {
+      this.#log("warn", `presence-sync: could not read the Omni-Channel status (${describe(st.e)}); reconciling with the last one known`);
+      return;
+    }
+    const s = st.s;
+    if (s === null || s === undefined) {
+      if (this.#known.salesforce !== null) this.#platformEvent({ type: "Salesforce Agent Logout" });
+    } else if (s && typeof s === "object" && typeof s.statusApiName === "string" && s.statusApiName !== this.#known.salesforce) {
+      this.#platformEvent({ type: "Salesforce Agent State Change", statusId: s.statusId, statusApiName: s.statusApiName, statusName: s.statusName });
+    }
+  }
+
+  /** The `leader` event's detail. */
+  #role() {
+    return { leader: this.#leader, mode: this.#writer.mode, tabId: this.#writer.tabId };
+  }
+
+  /**
+   * Remembers the state an event reports (for #refresh).
+   * @param {Record<string, unknown>} ev
+   */
+  #track(ev) {
+    switch (ev.type) {
+      case "Connect Agent State Change":
+        if (typeof ev.newState === "string") this.#known.connect = ev.newState;
+        break;
+      case "Salesforce Agent State Change":
+        if (typeof ev.statusApiName === "string") this.#known.salesforce = ev.statusApiName;
+        break;
+      case "Salesforce Agent Logout":
+        this.#known.salesforce = null;
+        break;
+    }
+    if (this.#remoteWrites.size) this.#pruneRemoteWrites();
+  }
+
+  /**
+   * A message from another tab (writer.js onMessage, already validated by leadership.js):
+   * the writer's decisions, actions and errors become `remote` events here.
+   * @param {import("./leadership.js").LeadershipMessage} m
+   * @internal
+   */
+  _message(m) {
+    if (this.#stopped) return;
+    if (m.type === "hello") {
+      this.#log("debug", `presence-sync: tab ${m.from} says it is ${m.payload.leader ? "the writer" : "not the writer"}`);
+      return;
+    }
+    if (!SHARED.has(m.type) || !remoteShapeOk(m.type, m.payload)) {
+      this.#log("debug", "presence-sync: ignored a malformed message from another tab", m.type);
+      return;
+    }
+    this.#log("debug", `presence-sync: the writer tab ${m.from} reports a ${m.type}`, m.payload);
+    if (m.type === "action" && typeof m.payload.id === "number") {
+      const k = m.from + ":" + m.payload.id;
+      const w = { destination: m.payload.destination, value: String(m.payload.value), at: Date.now() };
+      if (IN_FLIGHT.has(m.payload.status) && !this.#landed(w)) {
+        this.#remoteWrites.set(k, w);
+        if (this.#remoteWrites.size > 64) this.#remoteWrites.delete(/** @type {string} */ (this.#remoteWrites.keys().next().value));
+      } else {
+        this.#remoteWrites.delete(k);
+      }
+    }
+    this.#dispatch("remote", { type: m.type, from: m.from, detail: m.payload });
   }
 
   /**
@@ -191,6 +421,7 @@ export class PresenceSync extends EventTarget {
       this.#early.push(ev);
       return;
     }
+    this.#track(ev);
     this.#input({ op: "event", now: Date.now(), event: ev });
   }
 
@@ -227,19 +458,33 @@ export class PresenceSync extends EventTarget {
       this.#shimError("internal", e);
       return;
     }
-    for (const d of out.decisions ?? []) {
-      this.#log("debug", "presence-sync decision", d);
-      this.#dispatch("decision", d);
-    }
-    for (const a of out.actions ?? []) {
-      this.#log("info", `presence-sync action: ${a.destination} = ${a.value} (${a.rule}): ${a.status}`, a);
-      this.#dispatch("action", a);
-    }
-    for (const e of out.errors ?? []) {
-      this.#log("error", `presence-sync ${e.code}: ${e.message}`, e);
-      this.#dispatch("error", e);
-    }
+    // Commands first: each starts its platform call in a microtask queued here, and this
+    // output's events are dispatched in a microtask queued after it, so that listeners
+    // (and sharing with other tabs) do not delay the write. Every output's events go
+    // through the one queue, so they keep their order.
     for (const c of out.commands ?? []) this.#execute(c);
+    this.#outputs.push(out);
+    if (this.#outputs.length === 1) queueMicrotask(() => this.#dispatchOutputs());
+  }
+
+  /** Dispatches the events of the outputs queued by #output, in order. */
+  #dispatchOutputs() {
+    const outs = this.#outputs;
+    this.#outputs = [];
+    for (const out of outs) {
+      for (const d of out.decisions ?? []) {
+        this.#log("debug", "presence-sync decision", d);
+        this.#dispatch("decision", d);
+      }
+      for (const a of out.actions ?? []) {
+        this.#log("info", `presence-sync action: ${a.destination} = ${a.value} (${a.rule}): ${a.status}`, a);
+        this.#dispatch("action", a);
+      }
+      for (const e of out.errors ?? []) {
+        this.#log("error", `presence-sync ${e.code}: ${e.message}`, e);
+        this.#dispatch("error", e);
+      }
+    }
   }
 
   /**
@@ -280,6 +525,8 @@ export class PresenceSync extends EventTarget {
    */
   #dispatch(type, detail) {
     if (this.#stopped) return;
+    // Only the writer shares what it decided and did, so that every tab's log shows it.
+    if (this.#leader && this.#started && SHARED.has(type)) this.#writer.broadcast(/** @type {any} */ (type), detail);
     if (this.#held) {
       this.#held.push({ type, detail });
       return;
@@ -308,6 +555,49 @@ export class PresenceSync extends EventTarget {
     if (detail === undefined) f.call(c, msg);
     else f.call(c, msg, detail);
   }
+}
+
+/**
+ * The shape a writer tab's shared decision, action or error must have (on top of
+ * leadership.js's checks: a JSON-shaped plain object without prototype keys).
+ * @param {string} type
+ * @param {Record<string, any>} p
+ */
+function remoteShapeOk(type, p) {
+  const str = (/** @type {unknown} */ v) => typeof v === "string" && v.length <= 10000;
+  switch (type) {
+    case "decision":
+      return !!p.event && typeof p.event === "object" && !Array.isArray(p.event) && str(p.event.type) &&
+        (p.rules === undefined || Array.isArray(p.rules)) && (p.actions === undefined || Array.isArray(p.actions));
+    case "action":
+      return str(p.destination) && str(p.status) && (p.value === undefined || str(p.value));
+    case "error":
+      return str(p.code) && str(p.message);
+  }
+  return false;
+}
+
+/**
+ * A platform side whose writes are refused when this tab is not the writer: a last
+ * guard, the engine itself never asks a follower to write.
+ * @template {{execute(cmd: any): Promise<import("./connect.js").CommandResult>}} T
+ * @param {T} side
+ * @param {import("./writer.js").Writer} writer
+ * @returns {T}
+ */
+function writerOnly(side, writer) {
+  return {
+    ...side,
+    execute(/** @type {any} */ cmd) {
+      if (!writer.isWriter()) {
+        return Promise.resolve({
+          ok: false,
+          error: { type: "NotWriter", message: "this tab stopped being the writer before the write was sent; the writer tab applies the rules" },
+        });
+      }
+      return side.execute(cmd);
+    },
+  };
 }
 
 /**
@@ -383,11 +673,24 @@ export async function start(params) {
     throw e;
   }
 
-  const writer = singleWriter({ leadership: opts.leadership !== false });
-  sync = new PresenceSync(engine, connectSide(agent), salesforceSide(params.salesforce), writer, opts.logLevel ?? "warn");
+  const level = LEVELS[opts.logLevel ?? "warn"] ?? LEVELS.warn;
+  const writer = singleWriter({
+    leadership: opts.leadership !== false,
+    key: agentKey(agent),
+    onChange: () => sync?._roleChanged(),
+    onMessage: (m) => sync?._message(m),
+    log: (lvl, msg, detail) => {
+      if ((LEVELS[lvl] ?? LEVELS.debug) > level) return;
+      const c = /** @type {any} */ (globalThis).console;
+      c?.[lvl === "error" ? "error" : lvl === "warn" ? "warn" : lvl === "info" ? "info" : "debug"]?.(msg, detail);
+    },
+  });
+  const connect = connectSide(agent);
+  const sfSide = salesforceSide(params.salesforce);
+  sync = new PresenceSync(engine, writerOnly(connect, writer), writerOnly(sfSide, writer), writer, opts.logLevel ?? "warn");
+  sync._setReaders(() => connect.read().state ?? null, () => params.salesforce.getStatus());
   try {
     sync._subscribe();
-    sync._onStop(() => writer.stop());
     const cs = connectSide(agent).read();
     let sf;
     try {

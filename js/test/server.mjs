@@ -10,11 +10,17 @@
 //
 // Pages under /pages/ may ask for a Content-Security-Policy header with
 // `?csp=<policy>` so that tests can reproduce a page that blocks WebAssembly.
+//
+// /shared/<room>/... holds platforms shared by several tabs (shared-platforms.mjs): one
+// agent state for every fake CCP frame opened with `?shared=<room>` and one Omni-Channel
+// for every page using /pages/shared-omni.js, each change pushed to every tab with
+// Server-Sent Events, as a real CCP and a real Omni-Channel are shared by the agent's tabs.
 
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRooms } from "./shared-platforms.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The js/ directory. */
@@ -72,17 +78,23 @@ export function resolvePath(urlPath) {
 
 /**
  * Starts the server.
- * @param {{port?: number, host?: string, log?: boolean}} [opts]
- * @returns {Promise<{server: http.Server, port: number, url: string, close: () => Promise<void>, requests: string[]}>}
+ * @param {{port?: number, host?: string, log?: boolean, keepRequests?: boolean}} [opts]
+ *   keepRequests: false stops recording request paths (long runs)
+ * @returns {Promise<{server: http.Server, port: number, url: string, close: () => Promise<void>, requests: string[], rooms: ReturnType<typeof createRooms>}>}
  */
 export function startServer(opts = {}) {
   const host = opts.host ?? "127.0.0.1";
   /** @type {string[]} */
   const requests = [];
+  const rooms = createRooms();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    requests.push(`${req.headers.host ?? ""}${url.pathname}`);
+    if (opts.keepRequests !== false) requests.push(`${req.headers.host ?? ""}${url.pathname}`);
     if (opts.log) console.log(`${req.method} ${req.headers.host}${url.pathname}`);
+    if (url.pathname.startsWith("/shared/")) {
+      rooms.handle(req, res, url);
+      return;
+    }
     if (url.pathname === "/") {
       res.writeHead(302, { Location: "/demo/" });
       res.end();
@@ -138,7 +150,8 @@ export function startServer(opts = {}) {
         port,
         url: `http://${host}:${port}`,
         requests,
-        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
+        rooms,
+        close: () => new Promise((r) => { rooms.closeAll(); server.closeAllConnections?.(); server.close(() => r()); }),
       });
     });
   });

@@ -6,6 +6,9 @@ import { startHarness } from "./harness.mjs";
 import { streamsSuite } from "./streams.suite.mjs";
 import { shimSuite } from "./shim.suite.mjs";
 import { demoSuite } from "./demo.suite.mjs";
+import { tabsSuite } from "./tabs.suite.mjs";
+import { faultsSuite } from "./faults.suite.mjs";
+import { hostileSuite } from "./hostile.suite.mjs";
 
 /** @type {import("./harness.mjs").Harness | undefined} */
 let harness;
@@ -24,4 +27,7 @@ describe("browser", () => {
   streamsSuite(h);
   shimSuite(h);
   demoSuite(h);
+  tabsSuite(h);
+  faultsSuite(h);
+  hostileSuite(h);
 });

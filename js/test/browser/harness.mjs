@@ -21,6 +21,10 @@ export const ARTIFACTS = path.join(jsRoot, "test", "artifacts");
  * @property {string} base       origin of the test pages, e.g. http://127.0.0.1:41234
  * @property {string} ccpBase    origin of the fake CCP, e.g. http://ccp.presence-sync.test:41234
  * @property {(urlPath: string) => Promise<import("playwright-core").Page>} open  opens a page, collecting console errors
+ * @property {(context: import("playwright-core").BrowserContext, urlPath: string) => Promise<import("playwright-core").Page>} openIn
+ *   opens a page in a given browser context (tabs of one browser profile share Web Locks,
+ *   BroadcastChannel and localStorage)
+ * @property {ReturnType<typeof import("../shared-platforms.mjs").createRooms>} rooms  platforms shared by tabs
  * @property {() => Promise<void>} close
  */
 
@@ -62,10 +66,26 @@ export async function startHarness() {
   });
   const base = srv.url;
   const ccpBase = `http://${CCP_HOST}:${srv.port}`;
+  /** @param {import("playwright-core").Page} page @param {string} urlPath */
+  async function prepare(page, urlPath) {
+    /** @type {string[]} */
+    const errors = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    page.on("console", (m) => {
+      if (process.env.BROWSER_LOG) console.log(`[browser ${m.type()}] ${m.text()}`);
+    });
+    Object.defineProperty(page, "pageErrors", { value: errors });
+    await page.goto(base + urlPath);
+    return page;
+  }
   return {
     browser,
     base,
     ccpBase,
+    rooms: srv.rooms,
+    async openIn(context, urlPath) {
+      return prepare(await context.newPage(), urlPath);
+    },
     async open(urlPath) {
       const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
       /** @type {string[]} */

@@ -1,0 +1,207 @@
+// @ts-check
+// The benchmark page: real Streams against the fake CCP (named by ?ccp=), the bench
+// Salesforce adapter, the rule set of ?n= rules, and either presence-sync (the classic
+// script, loaded on demand so that its start-up is timed from the script's load) or the
+// plain-JavaScript baseline. bench.mjs drives it through window.B and drives the agent's
+// state from the CCP frame.
+import { rulesDocument, ccpStatesParam, statuses, expectedStatus } from "./rulesets.js";
+import { startBaseline } from "./baseline.js";
+import { benchAdapter } from "./adapter.js";
+
+const w = /** @type {any} */ (window);
+const params = new URLSearchParams(location.search);
+const n = Number(params.get("n") ?? 10);
+// The rules as a page passes them (the catalogs come from the live platforms).
+const doc = { rules: rulesDocument(n).rules };
+const ids = new Map(statuses().map((s) => [s.developerName, s.id]));
+const connect = w.connect;
+
+connect.core.initCCP(document.getElementById("ccp"), {
+  ccpUrl: `${params.get("ccp")}?ui=0&states=${ccpStatesParam()}`,
+  loginPopup: false,
+  softphone: { allowFramedSoftphone: false },
+});
+
+/** The per-event recorder: onStateChange (first subscriber) to setStatus. */
+const rec = {
+  evT: new Float64Array(1 << 16),
+  /** @type {string[]} */
+  evState: [],
+  nEv: 0,
+  pending: false,
+  /** @type {number[]} */
+  lat: [],
+  unpaired: 0,
+  /** @type {null | {target: number, last: string, expected: string, resolve: (t: number) => void}} */
+  waiter: null,
+  reset() {
+    this.nEv = 0;
+    this.evState = [];
+    this.pending = false;
+    this.lat = [];
+    this.unpaired = 0;
+  },
+};
+
+const omni = benchAdapter({
+  statuses: statuses(),
+  initial: "Available",
+  onSet(statusId) {
+    const t = performance.now();
+    if (rec.pending && rec.nEv > 0 && statusId === ids.get(/** @type {string} */ (expectedStatus(rec.evState[rec.nEv - 1])))) {
+      rec.lat.push(t - rec.evT[rec.nEv - 1]);
+      rec.pending = false;
+    } else {
+      rec.unpaired++;
+    }
+  },
+  onSettle: () => check(),
+});
+
+/** @type {any} */
+const agent = await new Promise((resolve) => connect.agent(resolve));
+agent.onStateChange((/** @type {any} */ e) => {
+  if (e.oldState === "Init") return;
+  const i = rec.nEv++ & 0xffff;
+  rec.evT[i] = performance.now();
+  rec.evState[rec.nEv - 1] = e.newState;
+  rec.pending = expectedStatus(e.newState) !== null;
+  // The check runs after the other subscribers (presence-sync or the baseline) and
+  // their microtasks.
+  if (rec.waiter) queueMicrotask(check);
+});
+
+/** Resolves a settle waiter when both systems show the burst's final state. */
+function check() {
+  const wt = rec.waiter;
+  if (!wt) return;
+  if (rec.nEv >= wt.target && omni.state.inflight === 0 && omni.state.status === wt.expected && agent.getState().name === wt.last) {
+    rec.waiter = null;
+    wt.resolve(performance.timeOrigin + performance.now());
+  }
+}
+
+/** @type {any} */
+let sync = null;
+/** @type {any} */
+let baseline = null;
+let shimLoaded = false;
+
+/** Heap of the wasm module's linear memory, in bytes (0 before it is loaded). */
+function wasmMemory() {
+  const inst = w.benchWasm;
+  const mem = inst && inst.exports && inst.exports.mem;
+  return mem ? mem.buffer.byteLength : 0;
+}
+
+/** @param {number[]} xs @param {number} q */
+function quantile(xs, q) {
+  if (!xs.length) return NaN;
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+w.B = {
+  n,
+  /**
+   * Loads the shim's classic script and starts presence-sync; the start-up figures, in ms
+   * from the moment the script element is added.
+   * @param {Record<string, unknown>} [options]
+   */
+  async startSync(options = {}) {
+    const t0 = performance.now();
+    const marks = w.benchMarks;
+    if (!shimLoaded) {
+      await new Promise((resolve, reject) => {
+        const s = document.createElement("script");
+        s.src = "/dist/presence-sync.js";
+        s.onload = resolve;
+        s.onerror = () => reject(new Error("could not load /dist/presence-sync.js"));
+        document.head.appendChild(s);
+      });
+      shimLoaded = true;
+    }
+    const scriptLoaded = performance.now();
+    sync = await w.PresenceSync.start({
+      rules: doc,
+      connect,
+      salesforce: omni.adapter,
+      options: { loopMaxWrites: 1000000, loopWindowMs: 1, ...options },
+    });
+    const ready = performance.now();
+    return {
+      scriptMs: scriptLoaded - t0,
+      instantiateCalledMs: marks.instantiateCalled ? marks.instantiateCalled - t0 : null,
+      instantiatedMs: marks.instantiated ? marks.instantiated - t0 : null,
+      registeredMs: marks.registered ? marks.registered - t0 : null,
+      createCalledMs: marks.createCalled ? marks.createCalled - t0 : null,
+      createdMs: marks.created ? marks.created - t0 : null,
+      readyMs: ready - t0,
+      wasmMemory: wasmMemory(),
+    };
+  },
+  async stopSync() {
+    await sync?.stop();
+    sync = null;
+  },
+  async startBaseline() {
+    const t0 = performance.now();
+    baseline = await startBaseline({ rules: doc, agent, salesforce: omni.adapter });
+    return { readyMs: performance.now() - t0 };
+  },
+  stopBaseline() {
+    baseline?.stop();
+    baseline = null;
+  },
+  reset() {
+    rec.reset();
+    if (w.benchHandle) Object.assign(w.benchHandle, { ms: 0, calls: 0 });
+  },
+  /** The per-event figures since reset. */
+  stats() {
+    return {
+      events: rec.nEv,
+      paired: rec.lat.length,
+      unpaired: rec.unpaired,
+      isolated: w.crossOriginIsolated === true,
+      mean: (rec.lat.reduce((a, b) => a + b, 0) / rec.lat.length) * 1000,
+      p50: quantile(rec.lat, 0.5) * 1000,
+      p99: quantile(rec.lat, 0.99) * 1000,
+      max: quantile(rec.lat, 1) * 1000,
+      // presence-sync only: the engine's share (all inputs: events, results, echoes)
+      handleCalls: sync && w.benchHandle ? w.benchHandle.calls : 0,
+      handleUsPerEvent: sync && w.benchHandle && rec.nEv ? (w.benchHandle.ms / rec.nEv) * 1000 : 0,
+    };
+  },
+  /**
+   * Resolves (absolute ms, performance.timeOrigin-based) when n events were seen and both
+   * systems show the final state.
+   * @param {number} target
+   * @param {string} last
+   */
+  settled(target, last) {
+    return new Promise((resolve) => {
+      rec.waiter = { target, last, expected: /** @type {string} */ (expectedStatus(last)), resolve };
+      check();
+      const poll = () => {
+        if (!rec.waiter) return;
+        check();
+        setTimeout(poll, 1);
+      };
+      setTimeout(poll, 1);
+    });
+  },
+  state() {
+    return { connect: agent.getState().name, salesforce: omni.state.status, inflight: omni.state.inflight, calls: omni.state.calls, events: rec.nEv };
+  },
+  /** Salesforce status to start a run from (no write pending). */
+  async resetOmni() {
+    omni.state.status = "Available";
+  },
+  wasmMemory,
+  engineStats() {
+    const api = w.__presenceSyncEngine;
+    return api ? api.stats() : null;
+  },
+};
+w.benchReady = true;

@@ -1,0 +1,99 @@
+// @ts-check
+/**
+ * A Salesforce adapter (DESIGN.md "Browser API") over the Omni-Channel the test server shares
+ * between tabs (js/test/shared-platforms.mjs): every tab sees every change, as every
+ * Salesforce tab of one agent sees its one Omni-Channel presence. Writes go to the server,
+ * which records which tab made them; their change comes back to every tab, like Omni's.
+ */
+
+/**
+ * @param {string} room
+ * @param {{tab?: () => string | null}} [o] tab: names the tab in the server's record of calls
+ */
+export function createSharedOmni(room, o = {}) {
+  const base = "/shared/" + encodeURIComponent(room) + "/omni/";
+  /** @type {Set<(ev: any) => void>} */
+  const listeners = new Set();
+  /** @type {EventSource | null} */
+  let source = null;
+  let received = 0;
+
+  async function state() {
+    const r = await fetch(base + "state");
+    return r.json();
+  }
+
+  /** @param {string} method @param {any[]} args */
+  async function call(method, args) {
+    const r = await fetch(base + "call", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ method, args, tab: o.tab ? o.tab() : null }),
+    });
+    const res = await r.json();
+    if (res.held) return new Promise(() => {}); // Omni never answers
+    if (res.error) throw Object.assign(new Error(res.error.message), { type: res.error.type, code: "salesforce" });
+    return undefined;
+  }
+
+  function open() {
+    source = new EventSource(base + "events");
+    source.onmessage = (ev) => {
+      received++;
+      let data;
+      try {
+        data = JSON.parse(ev.data);
+      } catch {
+        data = ev.data;
+      }
+      for (const l of [...listeners]) {
+        try {
+          l(data);
+        } catch (e) {
+          console.error("shared omni listener threw", e);
+        }
+      }
+    };
+  }
+
+  const adapter = {
+    async getStatus() {
+      const s = await state();
+      const st = s.status === null ? null : s.statuses.find((/** @type {any} */ x) => x.developerName === s.status);
+      return st ? { statusId: st.id, statusApiName: st.developerName, statusName: st.label } : null;
+    },
+    async listStatuses() {
+      return (await state()).statuses;
+    },
+    async listServiceChannels() {
+      return (await state()).serviceChannels;
+    },
+    /** @param {string} statusId */
+    setStatus(statusId) {
+      return call("setStatus", [statusId]);
+    },
+    logout() {
+      return call("logout", []);
+    },
+    /** @param {(ev: any) => void} listener */
+    subscribe(listener) {
+      listeners.add(listener);
+      if (!source) open();
+      return () => {
+        listeners.delete(listener);
+        if (!listeners.size && source) {
+          source.close();
+          source = null;
+        }
+      };
+    },
+  };
+  return {
+    adapter,
+    state,
+    get received() {
+      return received;
+    },
+    listenerCount: () => listeners.size,
+  };
+}

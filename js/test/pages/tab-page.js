@@ -1,0 +1,143 @@
+// @ts-check
+// Test page for the robustness suites: the real Streams (initCCP against the fake CCP named
+// by ?ccp=, at load or later with t.initCCP), the ES module build of the shim, and one of
+// several Salesforce sides (?sf=):
+//   sim        the simulated Omni-Channel console (js/demo/omni-sim.js), in this page
+//   shared     the Omni-Channel shared by every tab of ?room= (js/test/shared-platforms.mjs)
+//   lightning  the built-in Lightning adapter over an in-page Lightning Message Service and
+//              bridge stand-in, driven by the simulated Omni (fake-salesforce.js)
+//   console    the built-in Classic console adapter over an in-page Console Integration
+//              Toolkit, driven by the simulated Omni (fake-salesforce.js)
+// Everything the shim reports is recorded in window.t.rec; tests assert from outside.
+import * as PresenceSync from "/dist/presence-sync.mjs";
+import { createOmniSim } from "/demo/omni-sim.js";
+import { createSharedOmni } from "./shared-omni.js";
+import { createFakeLightning, createFakeConsole } from "./fake-salesforce.js";
+
+const params = new URLSearchParams(location.search);
+const w = /** @type {any} */ (window);
+const connect = w.connect;
+const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort().join(",");
+/** @type {{directive: string, blockedURI: string, sample: string}[]} Content-Security-Policy violations */
+const violations = [];
+document.addEventListener("securitypolicyviolation", (e) => violations.push({ directive: e.effectiveDirective, blockedURI: e.blockedURI, sample: e.sample }));
+
+const doc = await (await fetch("/testdata/rules/default.json")).json();
+const sfKind = params.get("sf") ?? "sim";
+const omni = createOmniSim({
+  statuses: doc.salesforce.statuses,
+  serviceChannels: doc.salesforce.serviceChannels,
+  initialStatus: params.get("omni") ?? "Available",
+  latencyMs: 20,
+});
+/** @type {any} */
+let sync = null;
+/** @type {any} */
+let adapter;
+/** @type {any} */
+let lightning = null;
+/** @type {any} */
+let consoleFake = null;
+/** @type {any} */
+let shared = null;
+if (sfKind === "shared") {
+  shared = createSharedOmni(params.get("room") ?? "default", { tab: () => sync?.tabId ?? null });
+  adapter = shared.adapter;
+} else if (sfKind === "lightning") {
+  lightning = createFakeLightning(omni);
+  adapter = PresenceSync.salesforce.lightning({ sforce: lightning.sforce, timeoutMs: Number(params.get("sfTimeout") ?? 1000) });
+} else if (sfKind === "console") {
+  consoleFake = createFakeConsole(omni);
+  adapter = PresenceSync.salesforce.console(consoleFake.sforce, {
+    timeoutMs: Number(params.get("sfTimeout") ?? 1000),
+    catalog: async () => ({ statuses: doc.salesforce.statuses, serviceChannels: doc.salesforce.serviceChannels }),
+  });
+} else {
+  adapter = omni.adapter;
+}
+
+/** @param {string} url */
+function initCCP(url) {
+  connect.core.initCCP(document.getElementById("ccp"), { ccpUrl: url, loginPopup: false, softphone: { allowFramedSoftphone: false } });
+}
+if (params.get("ccp")) initCCP(/** @type {string} */ (params.get("ccp")));
+
+/** @type {{decisions: any[], actions: any[], errors: any[], remote: any[], leader: any[]}} */
+const rec = { decisions: [], actions: [], errors: [], remote: [], leader: [] };
+/** @type {Promise<any> | null} */
+let starting = null;
+
+w.t = {
+  PresenceSync,
+  omni,
+  shared,
+  get lightning() {
+    return lightning;
+  },
+  get console() {
+    return consoleFake;
+  },
+  doc,
+  rec,
+  violations,
+  get sync() {
+    return sync;
+  },
+  initCCP,
+  /**
+   * Starts the sync; resolves {ok: true} or the rejection's {code, message, problems}.
+   * @param {{rules?: any, options?: any, wasmUrl?: string}} [o]
+   */
+  start(o = {}) {
+    starting = (async () => {
+      try {
+        sync = await PresenceSync.start({
+          wasmUrl: o.wasmUrl,
+          rules: o.rules ?? doc,
+          connect,
+          salesforce: adapter,
+          options: { echoWindowMs: 2000, retryBaseMs: 50, ...(o.options ?? {}) },
+        });
+      } catch (e) {
+        const err = /** @type {any} */ (e);
+        return { ok: false, code: err.code, message: err.message, problems: err.problems, name: err.name };
+      }
+      for (const type of ["decision", "action", "error", "remote", "leader"]) {
+        sync.addEventListener(type, (/** @type {CustomEvent} */ e) => {
+          const d = JSON.parse(JSON.stringify(e.detail));
+          if (type === "leader") d.at = Date.now();
+          /** @type {any} */ (rec)[type === "remote" || type === "leader" ? type : type + "s"].push(d);
+        });
+      }
+      return { ok: true };
+    })();
+    return starting;
+  },
+  /** The pending or finished start. */
+  started() {
+    return starting;
+  },
+  async stop() {
+    await sync.stop();
+  },
+  role() {
+    return sync ? { leader: sync.leader, tabId: sync.tabId, stopped: sync.stopped } : null;
+  },
+  engineStats() {
+    const api = /** @type {any} */ (globalThis).__presenceSyncEngine;
+    return api ? api.stats() : null;
+  },
+  streamsSubs() {
+    const bus = connect.core.getEventBus();
+    return bus ? bus.getSubscriptions(connect.AgentEvents.STATE_CHANGE).length : 0;
+  },
+  /** Object.prototype gained no property (pollution). */
+  protoClean() {
+    return Object.getOwnPropertyNames(Object.prototype).sort().join(",") === protoKeys && /** @type {any} */ ({}).polluted === undefined;
+  },
+  /** Actions of one rule, as [status, ...]. @param {string} rule */
+  statuses(rule) {
+    return rec.actions.filter((a) => a.rule === rule).map((a) => a.status);
+  },
+};
+w.pageReady = true;

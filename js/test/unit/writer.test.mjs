@@ -1,0 +1,91 @@
+// The leadership seam (js/src/writer.js): the agent's key, leadership off, and leadership on
+// over leadership.js with injected platform pieces.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { agentKey, singleWriter } from "../../src/writer.js";
+
+describe("writer.js", () => {
+  it("keys the tabs by the agent's ARN, else its username", () => {
+    assert.equal(agentKey({ getAgentARN: () => "arn:aws:connect:x:agent/1" }), "presence-sync:arn:aws:connect:x:agent/1");
+    assert.equal(agentKey({ getConfiguration: () => ({ agentARN: "arn:a" }) }), "presence-sync:arn:a");
+    assert.equal(agentKey({ getAgentARN: () => "", getConfiguration: () => ({ username: "jane" }) }), "presence-sync:jane");
+    assert.equal(agentKey({ getAgentARN: () => { throw new Error("no"); } }), "presence-sync:agent");
+    assert.equal(agentKey(null), "presence-sync:agent");
+    assert.equal(agentKey({ getAgentARN: () => "x".repeat(5000) }).length, "presence-sync:".length + 400);
+  });
+
+  it("leadership off: this tab writes alone and shares nothing", async () => {
+    const w = singleWriter({ leadership: false });
+    assert.equal(await w.ready, true);
+    assert.equal(w.isWriter(), true);
+    assert.equal(w.mode, "off");
+    assert.equal(w.tabId, null);
+    assert.equal(w.broadcast("decision", { event: { type: "x" } }), false);
+    await w.stop();
+  });
+
+  it("leadership on, alone (no Web Locks, no storage): this tab writes; role callback once; stop is prompt", async () => {
+    /** @type {boolean[]} */
+    const roles = [];
+    const w = singleWriter({
+      leadership: true,
+      key: "presence-sync:test",
+      onChange: (l) => roles.push(l),
+      leadershipOptions: { locks: null, storage: null, BroadcastChannel: null, window: null, document: null },
+    });
+    assert.deepEqual(roles, [], "no callback inside singleWriter");
+    assert.equal(await w.ready, true);
+    assert.deepEqual(roles, [true]);
+    assert.equal(w.mode, "single");
+    assert.equal(typeof w.tabId, "string");
+    assert.equal(w.isWriter(), true);
+    const t = Date.now();
+    await w.stop();
+    assert.ok(Date.now() - t < 500);
+    assert.equal(w.isWriter(), false);
+  });
+
+  it("leadership on with a lock manager: the first tab writes, the second follows, and takes over when the first stops", async () => {
+    // A minimal in-process Web Locks: exclusive, ifAvailable, queued requests, abort.
+    /** @type {{name: string, held: boolean, queue: Array<() => void>}} */
+    const lock = { name: "", held: false, queue: [] };
+    const locks = {
+      request(/** @type {string} */ name, /** @type {any} */ opts, /** @type {(l: any) => any} */ cb) {
+        lock.name = name;
+        const run = () => {
+          lock.held = true;
+          return Promise.resolve(cb({ name })).finally(() => {
+            lock.held = false;
+            const next = lock.queue.shift();
+            if (next) next();
+          });
+        };
+        if (!lock.held) return run();
+        if (opts.ifAvailable) return Promise.resolve(cb(null));
+        return new Promise((resolve, reject) => {
+          const go = () => run().then(resolve, reject);
+          lock.queue.push(go);
+          opts.signal?.addEventListener("abort", () => {
+            lock.queue = lock.queue.filter((f) => f !== go);
+            reject(new DOMException("aborted", "AbortError"));
+          });
+        });
+      },
+    };
+    const common = { storage: null, BroadcastChannel: null, window: null, document: null, locks };
+    /** @type {boolean[]} */
+    const second = [];
+    const a = singleWriter({ leadership: true, key: "presence-sync:k", leadershipOptions: common });
+    assert.equal(await a.ready, true);
+    const b = singleWriter({ leadership: true, key: "presence-sync:k", onChange: (l) => second.push(l), leadershipOptions: common });
+    assert.equal(await b.ready, false);
+    assert.equal(lock.name, "presence-sync:k");
+    assert.equal(a.mode, "locks");
+    assert.deepEqual([a.isWriter(), b.isWriter()], [true, false]);
+    await a.stop();
+    for (let i = 0; i < 20 && !b.isWriter(); i++) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(b.isWriter(), true);
+    assert.deepEqual(second, [false, true]);
+    await b.stop();
+  });
+});
