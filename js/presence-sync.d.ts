@@ -138,7 +138,15 @@ export interface DecisionDetail {
   event: { type: string; [key: string]: unknown };
   snapshot: Record<string, unknown>;
   echo: boolean;
+  /**
+   * For each rule, by name and index, whether it matched and why not. Rendered only when
+   * something reads it: while `start` is pending, when the event is handled with a
+   * `decision` listener attached, or with `logLevel: "debug"`; otherwise absent and
+   * `traced` is false (a writer tab's shared decisions, in `remote` events, likewise).
+   */
   rules?: RuleTrace[];
+  /** false when `rules` was not rendered (nothing was listening for decisions). */
+  traced?: false;
   actions?: ActionDetail[];
   note?: string;
   [key: string]: unknown;

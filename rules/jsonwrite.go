@@ -10,7 +10,12 @@ import (
 // errors): hand-written appenders, no reflection. The MarshalJSON methods below
 // use it too, so the CLI's --json output and the browser's are the same bytes.
 
-type jw struct{ b []byte }
+type jw struct {
+	b []byte
+	// noTrace leaves the per-rule trace out of decisions (an input with
+	// "trace": false: nobody will read it), marking them "traced": false.
+	noTrace bool
+}
 
 type jobj struct {
 	w *jw
@@ -289,15 +294,19 @@ func (w *jw) decision(d *Decision) {
 	o.k("snapshot").snapshot(&d.Snapshot)
 	o.boolean("echo", d.Echo)
 	o.strOmit("note", d.Note)
-	rw := o.k("rules")
-	rw.b = append(rw.b, '[')
-	for i := range d.Rules {
-		if i > 0 {
-			rw.b = append(rw.b, ',')
+	if o.w.noTrace {
+		o.boolean("traced", false)
+	} else {
+		rw := o.k("rules")
+		rw.b = append(rw.b, '[')
+		for i := range d.Rules {
+			if i > 0 {
+				rw.b = append(rw.b, ',')
+			}
+			rw.trace(d, i)
 		}
-		rw.trace(d, i)
+		rw.b = append(rw.b, ']')
 	}
-	rw.b = append(rw.b, ']')
 	aw := o.k("actions")
 	aw.b = append(aw.b, '[')
 	for i, a := range d.Actions {

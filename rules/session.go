@@ -64,7 +64,8 @@ func panicText(p any) string {
 	return "unexpected panic"
 }
 
-// Handle takes one input and returns one output, both JSON.
+// Handle takes one input and returns one output, both JSON. An input with
+// "trace": false gets decisions without their per-rule trace ("traced": false).
 func (s *Session) Handle(input []byte) (out []byte) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -72,10 +73,25 @@ func (s *Session) Handle(input []byte) (out []byte) {
 				Message: "internal error, input skipped: " + panicText(p)}}})
 		}
 	}()
-	return marshalOutput(s.handle(input))
+	o, noTrace := s.handle(input)
+	w := jw{b: make([]byte, 0, 512), noTrace: noTrace}
+	w.output(&o)
+	return w.b
 }
 
-func (s *Session) handle(input []byte) Output {
+// handle runs one input. noTrace: the input said "trace": false, so its
+// decisions are written without their per-rule trace (the shim asks for it only
+// when something will read it: a decision listener or debug logging).
+func (s *Session) handle(input []byte) (Output, bool) {
+	o, in := s.run(input)
+	if in == nil {
+		return o, false
+	}
+	t := in.get("trace")
+	return o, t != nil && t.kind == jBool && !t.b
+}
+
+func (s *Session) run(input []byte) (Output, *jnode) {
 	c := s.coord
 	in, jerr := parseJSON(input)
 	if jerr != nil || in.kind != jObject {
@@ -83,7 +99,7 @@ func (s *Session) handle(input []byte) Output {
 		if jerr != nil {
 			msg += ": " + jerr.Error()
 		}
-		return Output{Errors: []*Error{invalidEvent("", msg)}, WakeAt: c.wakeAt()}
+		return Output{Errors: []*Error{invalidEvent("", msg)}, WakeAt: c.wakeAt()}, nil
 	}
 	now := int64(0)
 	if n, err := in.get("now").number(); err == nil && n.OK {
@@ -94,24 +110,24 @@ func (s *Session) handle(input []byte) Output {
 	case "event":
 		ev, err := eventFromNode(in.get("event"))
 		if err != nil {
-			return Output{Errors: []*Error{err.(*Error)}, WakeAt: c.wakeAt()}
+			return Output{Errors: []*Error{err.(*Error)}, WakeAt: c.wakeAt()}, in
 		}
-		return c.HandleEvent(now, ev)
+		return c.HandleEvent(now, ev), in
 	case "result":
 		id, _ := in.get("id").number()
 		ok := in.get("ok")
 		typ, msg := platformError(in.get("error"))
-		return c.HandleResult(now, int64(id.V), ok != nil && ok.kind == jBool && ok.b, typ, msg)
+		return c.HandleResult(now, int64(id.V), ok != nil && ok.kind == jBool && ok.b, typ, msg), in
 	case "tick":
-		return c.Tick(now)
+		return c.Tick(now), in
 	case "leader":
 		l := in.get("leader")
-		return c.SetLeader(now, l != nil && l.kind == jBool && l.b)
+		return c.SetLeader(now, l != nil && l.kind == jBool && l.b), in
 	case "start":
 		st, live := startFromNode(in)
-		return c.Start(now, st, live)
+		return c.Start(now, st, live), in
 	}
-	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(op)+"; allowed: start, event, result, tick, leader")}, WakeAt: c.wakeAt()}
+	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(op)+"; allowed: start, event, result, tick, leader")}, WakeAt: c.wakeAt()}, in
 }
 
 // startFromNode reads what the platforms report at start.

@@ -164,3 +164,42 @@ func TestSessionEventWithoutEvent(t *testing.T) {
 	require.Len(t, o.Errors, 1)
 	assert.Equal(t, CodeInvalidEvent, o.Errors[0].Code)
 }
+
+// An input with "trace": false gets the same decision without the per-rule
+// trace: the shim asks for it only when something will read it.
+func TestSessionTraceOnRequest(t *testing.T) {
+	rules := fxDocJSON(t, nil, fxBase(), fxOmniToConnect("Break", "Break"))
+	start := `{"op":"start","now":0,"connect":{"state":"Available","states":[{"name":"Available","type":"routable"},{"name":"Break","type":"not_routable"}]},
+		"salesforce":{"status":{"statusId":"0N5xx0000000001","statusApiName":"Available"},
+		"statuses":[{"id":"0N5xx0000000001","developerName":"Available","label":"Available"},{"id":"0N5xx0000000002","developerName":"Lunch","label":"Lunch"}]}}`
+	event := `"event":{"type":"Connect Agent State Change","oldState":"Available","newState":"Lunch"}}`
+	for _, tc := range []struct {
+		name   string
+		input  string
+		traced bool
+	}{
+		{"no trace key: traced", `{"op":"event","now":10,` + event, true},
+		{"trace true", `{"op":"event","now":10,"trace":true,` + event, true},
+		{"trace false", `{"op":"event","now":10,"trace":false,` + event, false},
+		{"trace not a boolean: traced", `{"op":"event","now":10,"trace":"no",` + event, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := NewSession([]byte(`{"rules": ` + string(rules) + `}`))
+			require.NoError(t, err)
+			handle(t, s, start)
+			o := handle(t, s, tc.input)
+			require.Len(t, o.Decisions, 1)
+			d := o.Decisions[0]
+			require.Len(t, o.Commands, 1, "the decision is the same either way")
+			assert.Equal(t, "Lunch", o.Actions[0]["value"])
+			assert.Len(t, d["actions"], 1)
+			if tc.traced {
+				assert.Len(t, d["rules"], 2)
+				assert.NotContains(t, d, "traced")
+			} else {
+				assert.NotContains(t, d, "rules")
+				assert.Equal(t, false, d["traced"])
+			}
+		})
+	}
+}

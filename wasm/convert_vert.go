@@ -1,4 +1,4 @@
-//go:build js && wasm && !novert
+//go:build js && wasm && vert
 
 package main
 
@@ -12,8 +12,10 @@ import (
 // moduleStats, instanceStats) to a JS object, through their `js` tags, with vert.
 // These are cold paths (create, stats): the hot path crosses as JSON text.
 //
-// Built with -tags novert, convert_lean.go does the same without reflection;
-// `make bench` reports what vert costs in transfer size.
+// Built only with -tags vert (`make dist WASM_TAGS=vert,dom`, the module DESIGN.md
+// describes): the default build uses convert_lean.go, which does the same without
+// reflection, because vert brings reflect into the module for four cold-path
+// structs; `make bench` reports what that costs in transfer size.
 func toJS(v any) js.Value {
 	return vert.ValueOf(v).JSValue()
 }

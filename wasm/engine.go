@@ -42,11 +42,16 @@ type createResult struct {
 	Version string `js:"version"`
 }
 
-// moduleStats is what __presenceSyncEngine.stats() returns.
+// moduleStats is what __presenceSyncEngine.stats([{gc: true}]) returns: the live
+// js.Func and instances, and Go's heap (after a collection when gc is true; for the
+// soak test and `make bench`).
 type moduleStats struct {
-	LiveFuncs int    `js:"liveFuncs"`
-	Instances int    `js:"instances"`
-	Go        string `js:"go"`
+	LiveFuncs int     `js:"liveFuncs"`
+	Instances int     `js:"instances"`
+	Go        string  `js:"go"`
+	HeapAlloc float64 `js:"heapAlloc"` // bytes of live and not yet collected objects
+	HeapInuse float64 `js:"heapInuse"` // bytes in spans in use
+	NumGC     float64 `js:"numGC"`
 }
 
 // register defines globalThis.__presenceSyncEngine. Its functions live as long as
@@ -60,8 +65,14 @@ func register(global js.Value) {
 		}()
 		return create(args)
 	})
-	stats := js.FuncOf(func(js.Value, []js.Value) any {
-		return toJS(moduleStats{LiveFuncs: funcs.live, Instances: funcs.instances, Go: runtime.Version()})
+	stats := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		if len(args) > 0 && args[0].Type() == js.TypeObject && args[0].Get("gc").Truthy() {
+			runtime.GC()
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return toJS(moduleStats{LiveFuncs: funcs.live, Instances: funcs.instances, Go: runtime.Version(),
+			HeapAlloc: float64(m.HeapAlloc), HeapInuse: float64(m.HeapInuse), NumGC: float64(m.NumGC)})
 	})
 	api := js.Global().Get("Object").New()
 	api.Set("version", Version)

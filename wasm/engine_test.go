@@ -12,6 +12,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -136,6 +137,16 @@ func TestCreateRejectsInvalidRulesWithEveryProblem(t *testing.T) {
 	}
 	if liveFuncs() != before {
 		t.Fatalf("a failed create left %d js.Func live", liveFuncs()-before)
+	}
+}
+
+func TestModuleStatsReportGoHeap(t *testing.T) {
+	st := engine().Call("stats", js.ValueOf(map[string]any{"gc": true}))
+	if st.Get("heapInuse").Float() <= 0 || st.Get("heapAlloc").Float() <= 0 || st.Get("numGC").Float() < 1 {
+		t.Fatalf("stats: %s", js.Global().Get("JSON").Call("stringify", st).String())
+	}
+	if st.Get("go").String() == "" {
+		t.Fatal("no Go version")
 	}
 }
 
@@ -386,5 +397,89 @@ func TestInternalOutputIsValidJSON(t *testing.T) {
 	}
 	if len(o.Errors) != 1 || o.Errors[0].Code != "internal" || o.Errors[0].Message != "bad \"thing\"\n" || o.WakeAt != 42 {
 		t.Fatalf("%+v", o)
+	}
+}
+
+// TestResultObjectsMatchTheirTags checks toJS (convert_lean.go by default,
+// convert_vert.go with -tags vert) against the structs' `js` tags, field by field,
+// so the two builds cannot drift apart: a field added to a struct but not to the
+// lean conversion fails here.
+func TestResultObjectsMatchTheirTags(t *testing.T) {
+	values := []any{
+		createResult{OK: true, Version: "v9"},
+		createFailure{OK: false},
+		moduleStats{LiveFuncs: 3, Instances: 2, Go: "go1.x", HeapAlloc: 1024, HeapInuse: 4096, NumGC: 7},
+		instanceStats{LiveFuncs: 4, TimerOn: true, WakeAt: 1700000000123, Ticks: 9, Stopped: false, Hidden: true, Fast: true},
+	}
+	for _, v := range values {
+		rv := reflect.ValueOf(v)
+		t.Run(rv.Type().Name(), func(t *testing.T) {
+			o := toJS(v)
+			keys := js.Global().Get("Object").Call("keys", o)
+			if got, want := keys.Length(), rv.NumField(); got != want {
+				t.Errorf("%d keys, want %d: %s", got, want, js.Global().Get("JSON").Call("stringify", o).String())
+			}
+			for i := 0; i < rv.NumField(); i++ {
+				tag := rv.Type().Field(i).Tag.Get("js")
+				got := o.Get(tag)
+				switch f := rv.Field(i); f.Kind() {
+				case reflect.Bool:
+					if got.Type() != js.TypeBoolean || got.Bool() != f.Bool() {
+						t.Errorf("%s = %v, want %v", tag, got, f.Bool())
+					}
+				case reflect.Int, reflect.Float64:
+					want := f.Convert(reflect.TypeOf(0.0)).Float()
+					if got.Type() != js.TypeNumber || got.Float() != want {
+						t.Errorf("%s = %v, want %v", tag, got, want)
+					}
+				case reflect.String:
+					if got.Type() != js.TypeString || got.String() != f.String() {
+						t.Errorf("%s = %v, want %q", tag, got, f.String())
+					}
+				default:
+					t.Fatalf("%s: kind %s not covered by this test", tag, f.Kind())
+				}
+			}
+		})
+	}
+}
+
+// A timer armed for a write's timeout is kept when the write is answered (no
+// clearTimeout and setTimeout per event): it fires early, the engine finds
+// nothing due, and the tick leaves no timer behind.
+func TestTimerKeptUntilItFiresThenNothingDue(t *testing.T) {
+	em := newEmitter()
+	defer em.fn.Release()
+	inst := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":40}}`, em)
+	defer inst.Call("stop")
+	parse(t, inst.Call("handle", withNow(startInput)))
+	o := parse(t, inst.Call("handle", withNow(lunchEvent)))
+	if len(o.Commands) != 1 || o.WakeAt == 0 {
+		t.Fatalf("no write or no wakeAt: %+v", o)
+	}
+	timersSet := func() int { return js.Global().Call("__timersSet").Int() }
+	armed := timersSet()
+	o = parse(t, inst.Call("handle", withNow(`{"op":"result","now":%NOW%,"id":`+strconv.FormatInt(o.Commands[0].ID, 10)+`,"ok":true}`)))
+	if len(o.Actions) != 1 || o.Actions[0].Status != "applied" {
+		t.Fatalf("the write was not applied: %+v", o)
+	}
+	if timersSet() != armed || !inst.Call("stats").Get("timerOn").Bool() {
+		t.Fatalf("the timer was replaced or cleared: %d setTimeout calls, want %d", timersSet(), armed)
+	}
+	select {
+	case s := <-em.out:
+		early := parse(t, js.ValueOf(s))
+		if len(early.Commands) != 0 || len(early.Errors) != 0 || len(early.Actions) != 0 || len(early.Decisions) != 0 {
+			t.Fatalf("an early tick did something: %s", s)
+		}
+		if early.WakeAt != o.WakeAt {
+			t.Fatalf("the early tick's wakeAt is %d, want %d", early.WakeAt, o.WakeAt)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the timer never fired")
+	}
+	st := inst.Call("stats")
+	if int64(st.Get("wakeAt").Float()) != o.WakeAt || (o.WakeAt == 0 && st.Get("timerOn").Bool()) || (o.WakeAt > 0) != st.Get("timerOn").Bool() {
+		t.Fatalf("after the tick: %s, engine wakeAt %d", js.Global().Get("JSON").Call("stringify", st).String(), o.WakeAt)
 	}
 }

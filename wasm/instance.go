@@ -161,18 +161,23 @@ func (in *instance) safeTick() (out []byte) {
 	return out
 }
 
-// schedule arms the timer for the engine's wakeAt (0: none). A timer already
-// armed for that time is left alone: most events do not move wakeAt, and then
-// cost no call into JavaScript.
+// schedule arms the timer for the engine's wakeAt (0: nothing due). A timer
+// already armed for that time or earlier is left alone, and so is one armed
+// when nothing is due any more: it fires, the engine finds nothing due, and the
+// tick arms the timer again if something is due then. So an event costs no
+// clearTimeout and setTimeout crossings unless it brings wakeAt forward (a
+// write's timeout is at most writeTimeoutMs away: a burst of writes arms the
+// timer once).
 func (in *instance) schedule(at int64) {
 	in.wakeAt = at
-	if in.timerOn && in.timerAt == at && !in.stopped && !in.hidden {
+	if in.stopped || in.hidden {
+		in.clearTimer()
+		return
+	}
+	if at <= 0 || (in.timerOn && in.timerAt <= at) {
 		return
 	}
 	in.clearTimer()
-	if at <= 0 || in.stopped || in.hidden {
-		return
-	}
 	delay := at - now()
 	if delay < 0 {
 		delay = 0

@@ -1,4 +1,4 @@
-//go:build js && wasm && !nodom
+//go:build js && wasm && dom
 
 package main
 
@@ -18,8 +18,10 @@ import (
 // wrapper type for every DOM event in the module for listeners that read no
 // event field (so listen adds a plain js.Func; dom/v2 removes it).
 //
-// Built with -tags nodom, window_js.go does the same with syscall/js alone;
-// `make bench` reports what dom/v2 costs in transfer size.
+// Built only with -tags dom (`make dist WASM_TAGS=vert,dom`): the default build
+// uses window_js.go, which does the same with syscall/js alone, because dom/v2's
+// Window interface links its whole method set (and the time package) for two
+// calls; `make bench` reports what that costs in transfer size.
 type window struct{ w dom.Window }
 
 func newWindow() window { return window{dom.GetWindow()} }

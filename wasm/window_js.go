@@ -1,11 +1,12 @@
-//go:build js && wasm && nodom
+//go:build js && wasm && !dom
 
 package main
 
 import "syscall/js"
 
 // window is window_dom.go's window with syscall/js alone (no dom/v2, and with it
-// no time package, in the module).
+// no time package, in the module). This is the default build; -tags dom uses
+// dom/v2 instead (see window_dom.go).
 type window struct{ w js.Value }
 
 func newWindow() window { return window{js.Global()} }

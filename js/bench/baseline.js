@@ -231,16 +231,18 @@ export async function startBaseline(p) {
     const writes = evaluate(bySource, ev, k, channels);
     apply(ev, k);
     for (const w of writes) {
+      // The known state becomes the target as the write is sent (what was last asked for).
       if (w.destination === "Salesforce Agent State") {
         if (k.salesforce === w.value) continue;
-        const done = () => { k.salesforce = w.value; };
-        if (w.value === "Offline") p.salesforce.logout().then(done, () => {});
+        k.salesforce = w.value;
+        if (w.value === "Offline") p.salesforce.logout().catch(() => {});
         else {
           const id = ids.get(w.value);
-          if (id) p.salesforce.setStatus(id).then(done, () => {});
+          if (id) p.salesforce.setStatus(id).catch(() => {});
         }
       } else {
         if (k.connect === w.value) continue;
+        k.connect = w.value;
         const st = p.agent.getAgentStates().find((/** @type {any} */ s) => s.name === w.value);
         if (st) p.agent.setState(st, { success() {}, failure() {} }, { enqueueNextState: false });
       }

@@ -22,6 +22,9 @@ connect.core.initCCP(document.getElementById("ccp"), {
   softphone: { allowFramedSoftphone: false },
 });
 
+/** A burst not settled after this long has a wrong final state. */
+const SETTLE_LIMIT_MS = 120000;
+
 /** The per-event recorder: onStateChange (first subscriber) to setStatus. */
 const rec = {
   evT: new Float64Array(1 << 16),
@@ -32,7 +35,7 @@ const rec = {
   /** @type {number[]} */
   lat: [],
   unpaired: 0,
-  /** @type {null | {target: number, last: string, expected: string, resolve: (t: number) => void}} */
+  /** @type {null | {target: number, connect: string, expected: string, resolve: (t: number) => void}} */
   waiter: null,
   reset() {
     this.nEv = 0;
@@ -60,6 +63,17 @@ const omni = benchAdapter({
 
 /** @type {any} */
 const agent = await new Promise((resolve) => connect.agent(resolve));
+// Writes to Connect (none are expected: the Connect → Omni rules decide every event, and
+// the reverse rules see only echoes).
+let connectWrites = 0;
+{
+  const proto = Object.getPrototypeOf(agent);
+  const setState = proto.setState;
+  proto.setState = function (/** @type {any[]} */ ...args) {
+    connectWrites++;
+    return setState.apply(this, args);
+  };
+}
 agent.onStateChange((/** @type {any} */ e) => {
   if (e.oldState === "Init") return;
   const i = rec.nEv++ & 0xffff;
@@ -75,7 +89,7 @@ agent.onStateChange((/** @type {any} */ e) => {
 function check() {
   const wt = rec.waiter;
   if (!wt) return;
-  if (rec.nEv >= wt.target && omni.state.inflight === 0 && omni.state.status === wt.expected && agent.getState().name === wt.last) {
+  if (rec.nEv >= wt.target && omni.state.inflight === 0 && omni.state.status === wt.expected && agent.getState().name === wt.connect) {
     rec.waiter = null;
     wt.resolve(performance.timeOrigin + performance.now());
   }
@@ -131,6 +145,7 @@ w.B = {
     const ready = performance.now();
     return {
       scriptMs: scriptLoaded - t0,
+      compiledMs: marks.compiled ? marks.compiled - t0 : null,
       instantiateCalledMs: marks.instantiateCalled ? marks.instantiateCalled - t0 : null,
       instantiatedMs: marks.instantiated ? marks.instantiated - t0 : null,
       registeredMs: marks.registered ? marks.registered - t0 : null,
@@ -181,7 +196,13 @@ w.B = {
    */
   settled(target, last) {
     return new Promise((resolve) => {
-      rec.waiter = { target, last, expected: /** @type {string} */ (expectedStatus(last)), resolve };
+      rec.waiter = { target, connect: last, expected: /** @type {string} */ (expectedStatus(last)), resolve };
+      setTimeout(() => {
+        if (rec.waiter && rec.waiter.resolve === resolve) {
+          rec.waiter = null;
+          resolve(NaN);
+        }
+      }, SETTLE_LIMIT_MS);
       check();
       const poll = () => {
         if (!rec.waiter) return;
@@ -190,6 +211,50 @@ w.B = {
       };
       setTimeout(poll, 1);
     });
+  },
+  /**
+   * A burst in one tick: `count` Connect state changes published synchronously on
+   * Streams' own event bus (its STATE_CHANGE event, which every agent.onStateChange
+   * subscriber receives), cycling through `cycle`. The CCP's agent keeps its state (the
+   * changes are a burst Streams reports, then the agent is back where it was: the last
+   * change returns to it), so both systems are settled when Omni-Channel shows the
+   * status the last change maps to, nothing is in flight and Connect was not written.
+   * Resolves the time (ms) from the first change to settled, and the end state.
+   * @param {{count: number, cycle: string[]}} p
+   */
+  async burst({ count, cycle }) {
+    const bus = connect.core.getEventBus();
+    const here = agent.getState().name;
+    // A sequence that starts away from the current state and ends on it.
+    const seq = [];
+    for (let i = 0; i < count - 1; i++) seq.push(cycle[i % cycle.length] === here ? cycle[(i + 1) % cycle.length] : cycle[i % cycle.length]);
+    seq.push(here);
+    const connectWritesBefore = connectWrites;
+    const settled = new Promise((resolve) => {
+      rec.waiter = { target: count, connect: here, expected: /** @type {string} */ (expectedStatus(here)), resolve };
+      // Never settled (a wrong final state): give up after SETTLE_LIMIT_MS.
+      setTimeout(() => {
+        if (rec.waiter && rec.waiter.resolve === resolve) {
+          rec.waiter = null;
+          resolve(NaN);
+        }
+      }, SETTLE_LIMIT_MS);
+    });
+    const t0 = performance.timeOrigin + performance.now();
+    let prev = here;
+    for (const next of seq) {
+      bus.trigger(connect.AgentEvents.STATE_CHANGE, { agent, oldState: prev, newState: next });
+      prev = next;
+    }
+    const tick = performance.timeOrigin + performance.now();
+    const poll = () => {
+      if (!rec.waiter) return;
+      check();
+      setTimeout(poll, 1);
+    };
+    setTimeout(poll, 0);
+    const t1 = await settled;
+    return { ms: t1 - t0, tickMs: tick - t0, connect: agent.getState().name, salesforce: omni.state.status, expected: expectedStatus(here), connectWrites: connectWrites - connectWritesBefore };
   },
   state() {
     return { connect: agent.getState().name, salesforce: omni.state.status, inflight: omni.state.inflight, calls: omni.state.calls, events: rec.nEv };

@@ -58,6 +58,8 @@ const MAX_ID_LENGTH = 100;
 const MAX_DEPTH = 32;
 const MAX_NODES = 20000;
 const MAX_LEASE_TEXT = 1000;
+/** Other tabs remembered (a hostile page posting from made-up ids cannot grow the set). */
+const MAX_PEERS = 64;
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const MESSAGE_KEYS = new Set(["v", "channel", "from", "type", "payload"]);
 const TYPES = new Set(MESSAGE_TYPES);
@@ -122,6 +124,7 @@ const TYPES = new Set(MESSAGE_TYPES);
  *   isLeader(): boolean,
  *   leaderId(): string | null,
  *   broadcast(type: MessageType, payload: Record<string, any>): boolean,
+ *   peers(): number,
  *   stats(): {received: number, ignored: number},
  *   stop(): Promise<void>,
  * }} Leadership
@@ -613,6 +616,14 @@ export function createLeadership(options) {
     }
   }
 
+  /**
+   * The other tabs heard from (every tab says hello when it starts, and goodbye when it
+   * stops): with none, there is nobody to share decisions, actions and errors with, and
+   * broadcast skips the copy and the post. A tab closed without stopping stays counted.
+   * @type {Set<string>}
+   */
+  const peers = new Set();
+
   /** @param {any} event */
   function onChannelMessage(event) {
     if (stopped) return;
@@ -628,6 +639,8 @@ export function createLeadership(options) {
       ignored++;
       return;
     }
+    if (message.type === "hello" && message.payload.leaving === true) peers.delete(message.from);
+    else if (peers.size < MAX_PEERS) peers.add(message.from);
     if (message.type === "hello") onHello(message);
     if (stopped || !onMessage) return;
     try {
@@ -694,8 +707,9 @@ export function createLeadership(options) {
   function stop() {
     if (stopping) return stopping;
     const wasLeader = leader;
-    // Say goodbye while the channel is still open (no callback of ours fires for it).
-    if (wasLeader && !suspended) post("hello", { leader: false, mode, leaving: true });
+    // Say goodbye while the channel is still open (no callback of ours fires for it): the
+    // others learn the writer left, and that there is one tab fewer to share with.
+    if (!suspended) post("hello", { leader: false, mode, leaving: true });
     stopped = true;
     leader = false;
     knownLeader = null;
@@ -766,10 +780,15 @@ export function createLeadership(options) {
      * Posts `{v: 1, channel: key, from: tabId, type, payload}` to the other tabs.
      * @param {MessageType} type
      * @param {Record<string, any>} payload
-     * @returns {boolean} whether it was posted (false: stopped, no channel, bad type or payload)
+     * @returns {boolean} whether it was posted (false: stopped, no channel, no other tab, bad type or payload)
      */
     broadcast(type, payload) {
+      if (!peers.size) return false;
       return post(type, payload);
+    },
+    /** How many other tabs this tab has heard from and not heard leave. */
+    peers() {
+      return stopped ? 0 : peers.size;
     },
     stats() {
       return { received, ignored };

@@ -131,12 +131,12 @@ async function loadWasmExec(url, violations) {
 }
 
 /**
- * Fetches and compiles the module.
+ * Fetches and compiles the module (it needs no imports for that, so this runs while
+ * wasm_exec.js loads).
  * @param {string} url
- * @param {any} importObject
- * @returns {Promise<WebAssembly.Instance>}
+ * @returns {Promise<WebAssembly.Module>}
  */
-async function instantiate(url, importObject) {
+async function compile(url) {
   /** @type {Response} */
   let res;
   try {
@@ -148,13 +148,11 @@ async function instantiate(url, importObject) {
     throw psError("wasm-load-failed", `Could not fetch ${url}: HTTP ${res.status} ${res.statusText}`.trim(), { url, status: res.status });
   }
   // Served as application/wasm, the module is compiled while it downloads, and the
-  // browser keeps the compiled code with the cached file for the next load. If that
-  // fails for a reason other than the page's CSP, the bytes are fetched again (from the
-  // cache) and compiled as below.
-  if (typeof WebAssembly.instantiateStreaming === "function" && /^application\/wasm\b/i.test(res.headers.get("Content-Type") || "")) {
+  // browser may keep the compiled code with the cached file. If that fails for a reason
+  // other than the page's CSP, the bytes are fetched again (from the cache) and compiled.
+  if (typeof WebAssembly.compileStreaming === "function" && /^application\/wasm\b/i.test(res.headers.get("Content-Type") || "")) {
     try {
-      const { instance } = await WebAssembly.instantiateStreaming(res, importObject);
-      return instance;
+      return await WebAssembly.compileStreaming(res);
     } catch (e) {
       if (isCspBlock(e)) throw psError("wasm-blocked", CSP_HELP, { cause: e, url });
     }
@@ -172,8 +170,23 @@ async function instantiate(url, importObject) {
     throw psError("wasm-load-failed", `Could not read ${url}: ${describe(e)}`, { cause: e, url });
   }
   try {
-    const { instance } = await WebAssembly.instantiate(bytes, importObject);
-    return instance;
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    if (isCspBlock(e)) throw psError("wasm-blocked", CSP_HELP, { cause: e, url });
+    throw psError("wasm-load-failed", `${url} is not a usable WebAssembly module: ${describe(e)}`, { cause: e, url });
+  }
+}
+
+/**
+ * Instantiates the compiled module with Go's imports.
+ * @param {WebAssembly.Module} module
+ * @param {any} importObject
+ * @param {string} url
+ * @returns {Promise<WebAssembly.Instance>}
+ */
+async function instantiate(module, importObject, url) {
+  try {
+    return await WebAssembly.instantiate(module, importObject);
   } catch (e) {
     if (isCspBlock(e)) throw psError("wasm-blocked", CSP_HELP, { cause: e, url });
     throw psError("wasm-load-failed", `${url} is not a usable WebAssembly module: ${describe(e)}`, { cause: e, url });
@@ -244,10 +257,13 @@ async function load(wasmUrl, execUrl) {
   const g = /** @type {any} */ (globalThis);
   const violations = watchViolations();
   try {
+    // The module is fetched and compiled while wasm_exec.js loads.
+    const compiling = compile(wasmUrl);
+    compiling.catch(() => {}); // awaited below, after wasm_exec.js (whose failure comes first)
     await loadWasmExec(execUrl, violations);
     const go = new g.Go();
     const before = g.__presenceSyncEngine;
-    const instance = await instantiate(wasmUrl, go.importObject);
+    const instance = await instantiate(await compiling, go.importObject, wasmUrl);
     let exited = false;
     /** @type {unknown} */
     let runError = null;

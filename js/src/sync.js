@@ -95,6 +95,10 @@ export class PresenceSync extends EventTarget {
   #readers = null;
   /** @type {Map<string, {destination: string, value: string, at: number}>} the writer tab's writes in flight, by tab and action id */
   #remoteWrites = new Map();
+  /** @type {Map<unknown, Set<boolean>>} the `decision` listeners (and their capture flags) */
+  #decisionListeners = new Map();
+  /** @type {[unknown, boolean][]} those added with `once`: gone after the next decision */
+  #onceListeners = [];
 
   /**
    * @param {import("./loader.js").EngineInstance} engine
@@ -111,6 +115,47 @@ export class PresenceSync extends EventTarget {
     this.#salesforce = salesforce;
     this.#writer = writer;
     this.#level = LEVELS[level] ?? LEVELS.warn;
+  }
+
+  /**
+   * EventTarget's, keeping count of `decision` listeners: the engine renders a decision's
+   * per-rule trace (its `rules`) only when something will read it.
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | AddEventListenerOptions} [options]
+   */
+  addEventListener(type, listener, options) {
+    super.addEventListener(type, listener, options);
+    if (type !== "decision" || !listener) return;
+    const capture = typeof options === "boolean" ? options : !!options?.capture;
+    const set = this.#decisionListeners.get(listener) ?? new Set();
+    if (set.has(capture)) return; // already registered: EventTarget ignores it too
+    set.add(capture);
+    this.#decisionListeners.set(listener, set);
+    if (typeof options === "object" && options?.once) this.#onceListeners.push([listener, capture]);
+  }
+
+  /**
+   * @param {string} type
+   * @param {EventListenerOrEventListenerObject | null} listener
+   * @param {boolean | EventListenerOptions} [options]
+   */
+  removeEventListener(type, listener, options) {
+    super.removeEventListener(type, listener, options);
+    if (type !== "decision" || !listener) return;
+    const capture = typeof options === "boolean" ? options : !!options?.capture;
+    const set = this.#decisionListeners.get(listener);
+    set?.delete(capture);
+    if (set && !set.size) this.#decisionListeners.delete(listener);
+  }
+
+  /**
+   * Whether decisions need their per-rule trace: while start's events are held (their
+   * listeners are added when start resolves), with a `decision` listener, or with
+   * `logLevel: "debug"` (decisions are logged).
+   */
+  #wantsTrace() {
+    return this.#held !== null || this.#decisionListeners.size > 0 || this.#level >= LEVELS.debug;
   }
 
   /** True once stop() was called. */
@@ -218,7 +263,7 @@ export class PresenceSync extends EventTarget {
     this.#early = null;
     for (const ev of early) {
       this.#track(ev);
-      this.#input({ op: "event", now: Date.now(), event: ev });
+      this.#input({ op: "event", now: Date.now(), trace: this.#wantsTrace(), event: ev });
     }
   }
 
@@ -422,7 +467,7 @@ export class PresenceSync extends EventTarget {
       return;
     }
     this.#track(ev);
-    this.#input({ op: "event", now: Date.now(), event: ev });
+    this.#input({ op: "event", now: Date.now(), trace: this.#wantsTrace(), event: ev });
   }
 
   /**
@@ -540,6 +585,13 @@ export class PresenceSync extends EventTarget {
    */
   #dispatchNow(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
+    if (type === "decision" && this.#onceListeners.length) {
+      for (const [l, capture] of this.#onceListeners.splice(0)) {
+        const set = this.#decisionListeners.get(l);
+        set?.delete(capture);
+        if (set && !set.size) this.#decisionListeners.delete(l);
+      }
+    }
   }
 
   /**

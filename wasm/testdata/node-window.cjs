@@ -26,7 +26,9 @@ const realClear = globalThis.clearTimeout;
 /** @type {Map<number, unknown>} */
 const timers = new Map();
 let nextId = 1;
+let timersSet = 0;
 globalThis.setTimeout = function (fn, ms, ...args) {
+  timersSet++;
   const id = nextId++;
   timers.set(id, realSet(() => {
     timers.delete(id);
@@ -43,5 +45,7 @@ globalThis.clearTimeout = function (id) {
     realClear(id);
   }
 };
+/** Number of setTimeout calls so far. */
+globalThis.__timersSet = () => timersSet;
 /** Number of pending timers made through setTimeout. */
 globalThis.__pendingTimers = () => timers.size;

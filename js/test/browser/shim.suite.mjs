@@ -92,6 +92,26 @@ export function shimSuite(h) {
       await second.page.close();
     });
 
+    it("a decision's per-rule trace is rendered only while something listens for decisions", async () => {
+      const { page, frame } = await open({ query: "&hook=1" });
+      await page.evaluate(() => window.t.listenDecisions(false));
+      await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
+      await waitFor(page, () => window.t.omni.state.status === "Lunch");
+      await waitFor(page, () => window.t.rec.actions.some((a) => a.rule === "Lunch to Omni" && a.status === "applied"));
+      const quiet = await page.evaluate(() => window.t.engineDecisions.filter((d) => d.type === "Connect Agent State Change"));
+      assert.deepEqual(quiet.at(-1), { type: "Connect Agent State Change", traceAsked: false, rules: false, traced: false });
+      assert.equal((await page.evaluate(() => window.t.rec.decisions.filter((d) => d.event.newState === "Lunch"))).length, 0);
+      await page.evaluate(() => window.t.listenDecisions(true));
+      await frame.evaluate(() => window.fakeCCP.setState("Break"));
+      await waitFor(page, () => window.t.omni.state.status === "Break");
+      const d = await waitFor(page, () => window.t.rec.decisions.find((x) => x.event.newState === "Break"));
+      assert.deepEqual(d.rules.filter((r) => r.matched).map((r) => r.name), ["Break to Omni"]);
+      assert.equal(d.traced, undefined);
+      const loud = await page.evaluate(() => window.t.engineDecisions.filter((x) => x.type === "Connect Agent State Change"));
+      assert.deepEqual(loud.at(-1), { type: "Connect Agent State Change", traceAsked: true, rules: true, traced: undefined });
+      await page.close();
+    });
+
     it("Salesforce Work Accepted and Workload Changed fire their rules (channel from the key prefix, workload %)", async () => {
       const { page, frame } = await open();
       await page.evaluate(() => window.t.omni.acceptWork("sfdc_case"));

@@ -10,8 +10,11 @@ const w = /** @type {any} */ (window);
 const connect = w.connect;
 
 // ?hook=1: wrap the engine's handle so that a test can make the shim pass a value that is
-// not JSON text across the boundary, which makes Go panic inside the module.
+// not JSON text across the boundary, which makes Go panic inside the module, and see
+// whether each decision came out with its per-rule trace.
 let corrupt = 0;
+/** @type {{type: string, traceAsked: unknown, rules: boolean, traced: unknown}[]} */
+const engineDecisions = [];
 if (params.get("hook") === "1") {
   /** @type {any} */
   let real;
@@ -34,7 +37,14 @@ if (params.get("hook") === "1") {
                 corrupt--;
                 return inst.handle({ notJson: input });
               }
-              return inst.handle(input);
+              const out = inst.handle(input);
+              try {
+                const asked = JSON.parse(input).trace;
+                for (const d of JSON.parse(out).decisions ?? []) engineDecisions.push({ type: d.event?.type, traceAsked: asked, rules: Array.isArray(d.rules), traced: d.traced });
+              } catch {
+                // not JSON: the panic test
+              }
+              return out;
             },
           };
         },
@@ -63,12 +73,20 @@ if (params.get("ccp")) {
 const rec = { decisions: [], actions: [], errors: [] };
 /** @type {any} */
 let sync = null;
+/** @type {any} */
+let decisionListener = null;
 
 w.t = {
   PresenceSync,
   omni,
   doc,
   rec,
+  engineDecisions,
+  /** Removes or adds back the recording `decision` listener. @param {boolean} on */
+  listenDecisions(on) {
+    if (on) sync.addEventListener("decision", decisionListener);
+    else sync.removeEventListener("decision", decisionListener);
+  },
   get sync() {
     return sync;
   },
@@ -90,9 +108,11 @@ w.t = {
       return { ok: false, code: err.code, message: err.message, problems: err.problems, name: err.name };
     }
     for (const type of ["decision", "action", "error"]) {
-      sync.addEventListener(type, (/** @type {CustomEvent} */ e) => {
+      const l = (/** @type {CustomEvent} */ e) => {
         /** @type {any} */ (rec)[type + "s"].push(JSON.parse(JSON.stringify(e.detail)));
-      });
+      };
+      if (type === "decision") decisionListener = l;
+      sync.addEventListener(type, l);
     }
     return { ok: true };
   },

@@ -931,6 +931,28 @@ describe("BroadcastChannel messages", () => {
     }
   });
 
+  test("with no other tab, broadcast posts nothing; a tab that says hello or goodbye is counted", async () => {
+    const b = createBrowser();
+    const a = b.open("a");
+    await ready(a);
+    await b.scheduler.flush();
+    assert.equal(a.leadership.peers(), 0);
+    assert.equal(a.leadership.broadcast("decision", { x: 1 }), false, "nobody to tell");
+    const late = b.open("late");
+    await ready(late);
+    await b.scheduler.flush();
+    assert.equal(a.leadership.peers(), 1);
+    assert.equal(late.leadership.peers(), 1, "the newcomer heard the writer's answer");
+    late.messages.length = 0;
+    assert.equal(a.leadership.broadcast("decision", { x: 1 }), true);
+    await b.scheduler.flush();
+    assert.deepEqual(late.messages.map((m) => m.type), ["decision"]);
+    await late.leadership.stop();
+    await b.scheduler.flush();
+    assert.equal(a.leadership.peers(), 0, "a follower says goodbye too");
+    assert.equal(a.leadership.broadcast("decision", { x: 1 }), false);
+  });
+
   test("every tab learns which tab writes, newcomers included", async () => {
     const b = createBrowser();
     const tabs = ["a", "b"].map((id) => b.open(id));
@@ -953,7 +975,10 @@ describe("BroadcastChannel messages", () => {
   test("bad broadcasts are refused without throwing", async () => {
     const b = createBrowser();
     const a = b.open("a");
-    await ready(a);
+    const other = b.open("other"); // someone to broadcast to: the payload is what is refused
+    await readyAll([a, other]);
+    await b.scheduler.flush();
+    assert.equal(a.leadership.peers(), 1);
     assert.equal(a.leadership.broadcast(/** @type {any} */ ("eval"), {}), false);
     assert.equal(a.leadership.broadcast("decision", /** @type {any} */ ([1])), false);
     assert.equal(a.leadership.broadcast("decision", { f: () => 1 }), false);
