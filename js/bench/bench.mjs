@@ -7,8 +7,8 @@
 //
 // Environment: BENCH_RUNS (repeated runs, default 3; every figure is their median),
 // BENCH_EVENTS (events per run, default 10000), BENCH_SKIP (comma-separated sections to
-// skip: sizes, deps, startup, events, burst, ccpburst, go, soak), BENCH_SIZES (rule counts,
-// default 10,1000), BENCH_MAX_RUN_S (a run of one system
+// skip: sizes, deps, startup, events, traced, burst, ccpburst, go, soak), BENCH_SIZES (rule counts,
+// default 10,1000), BENCH_TRACED_EVENTS (events of the run with a decision listener, default 2000), BENCH_MAX_RUN_S (a run of one system
 // longer than this, default 20 s, is not repeated: its figures are of fewer runs, and the
 // table says how many), BENCH_SYNC_OPTIONS (extra
 // PresenceSync options as JSON for the per-event and burst runs), CHROMIUM_PATH.
@@ -52,6 +52,10 @@ const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
 const SYNC_OPTIONS = JSON.parse(process.env.BENCH_SYNC_OPTIONS || "{}");
 const OUT = process.env.BENCH_JSON || path.join(jsRoot, "test", "artifacts", "bench.json");
 const SIZES = (process.env.BENCH_SIZES ?? "10,1000").split(",").map(Number);
+/** Events of the run with a decision listener (its trace makes 1,000 rules slow). */
+const TRACED_EVENTS = Number(process.env.BENCH_TRACED_EVENTS ?? 2000);
+/** @type {Record<string, any>} per-event figures with a decision listener, by rule count */
+const traced = {};
 /** A run (per-event and burst of one system) longer than this is not repeated (ms). */
 const MAX_RUN_MS = Number(process.env.BENCH_MAX_RUN_S ?? 20) * 1000;
 /** How long the cold page stays open before the warm one loads (ms). */
@@ -345,6 +349,19 @@ if (needBrowser) {
                 ccp[system] = { ms: t1 - t0, ok: Number.isFinite(t1) && st2.connect === last && st2.salesforce === "Omni_" + last && st2.inflight === 0, writes: st2.calls - calls0 };
               }
             }
+            // Once per size: presence-sync with a decision listener that reads every
+            // decision's per-rule trace (rendered only when something listens).
+            if (system === "sync" && r === 0 && !SKIP.has("events") && !SKIP.has("traced")) {
+              const count = Math.min(EVENTS, TRACED_EVENTS);
+              log(`events with a decision listener: ${n} rules, ${count} events`);
+              await B("listenDecisions", true);
+              await B("reset");
+              const before = (await B("state")).events;
+              await drive(frame, count, false);
+              await waitEvents(page, before + count);
+              traced[n] = { events: count, ...(await B("stats")) };
+              await B("listenDecisions", false);
+            }
             if (system === "sync") await B("stopSync");
             else await B("stopBaseline");
             took[system] = Date.now() - started;
@@ -359,6 +376,7 @@ if (needBrowser) {
           const s = sum(ev.sync);
           const b = sum(ev.baseline);
           results.events[n] = { sync: s, baseline: b, ratioMean: s.mean / b.mean, ratioP50: s.p50 / b.p50, ratioP99: s.p99 / b.p99 };
+          if (traced[n]) results.events[n].syncWithDecisionListener = traced[n];
         }
         if (!SKIP.has("burst")) {
           results.burst[n] = {
@@ -492,6 +510,8 @@ function table(R) {
       const r50 = e.sync.p50 / Math.max(e.baseline.p50, 5);
       const r99 = e.sync.p99 / Math.max(e.baseline.p99, 5);
       L.push(`| per event, ${n} rules: ratio p50 / p99 (mean) | ${r50.toFixed(1)}× / ${r99.toFixed(1)}× (${e.ratioMean.toFixed(1)}×) | ≤ ${TARGETS.ratio}× ${mark(r99 <= TARGETS.ratio && r50 <= TARGETS.ratio)} |`);
+      const t = e.syncWithDecisionListener;
+      if (t) L.push(`| per event, ${n} rules, with a decision listener reading the per-rule trace: presence-sync p50 / p99 (mean) | ${us(t.p50)} / ${us(t.p99)} (${us(t.mean)}; ${t.events} events, 1 run) | |`);
     }
   }
   if (R.burst) {
@@ -520,7 +540,7 @@ function table(R) {
     if (k.error) L.push(`| soak (js/test/soak.mjs) | failed to run: ${k.error.split("\n")[0]} | |`);
     else {
       const pct = (/** @type {number | null} */ x) => (x === null || x === undefined ? "n/a" : (x * 100).toFixed(1) + "%");
-      L.push(`| soak (js/test/soak.mjs): ${k.events} events, ${Math.round(k.eventsPerSecond)}/s | growth after warm-up: JS heap ${pct(k.growth?.jsHeap)}, Go heap ${pct(k.growth?.goHeap)}, wasm memory ${k.growth?.wasmMemory ?? "n/a"} B, js.Func ${k.growth?.liveFuncs ?? "n/a"} | no growth ${mark(k.ok)} |`);
+      L.push(`| soak (js/test/soak.mjs): ${k.events} events, ${Math.round(k.eventsPerSecond)}/s | growth after warm-up: JS heap ${pct(k.growth?.jsHeap)}, Go heap ${pct(k.growth?.goHeap)}, wasm memory ${k.growth?.wasmMemory ?? "n/a"} B, js.Func ${k.growth?.liveFuncs ?? "n/a"} | within the soak limits ${mark(k.ok)} |`);
     }
   }
   if (R.dependencies) {

@@ -22,6 +22,13 @@ connect.core.initCCP(document.getElementById("ccp"), {
   softphone: { allowFramedSoftphone: false },
 });
 
+/** Trace entries read by listenDecisions' listener. */
+let traceEntries = 0;
+/** @param {any} e */
+const readTrace = (e) => {
+  traceEntries += e.detail.rules ? e.detail.rules.length : 0;
+};
+
 /** A burst not settled after this long has a wrong final state. */
 const SETTLE_LIMIT_MS = 120000;
 
@@ -154,6 +161,16 @@ w.B = {
       readyMs: ready - t0,
       wasmMemory: wasmMemory(),
     };
+  },
+  /**
+   * Adds (or removes) a `decision` listener that reads each decision's per-rule trace, as
+   * an admin's log would: the engine then renders the trace for every event.
+   * @param {boolean} on
+   */
+  listenDecisions(on) {
+    if (!sync) return;
+    if (on) sync.addEventListener("decision", readTrace);
+    else sync.removeEventListener("decision", readTrace);
   },
   async stopSync() {
     await sync?.stop();

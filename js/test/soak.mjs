@@ -8,7 +8,9 @@
 //   - the live js.Func count (and the engine instances, Streams subscriptions, Omni listeners).
 // It prints a table, writes JSON, and fails when a figure grows after warm-up:
 //   JS heap used   at most +10% over the post-warm-up sample (+256 KiB for tiny heaps),
-//   wasm memory    no growth at all (linear memory never shrinks: growth is for good),
+//   wasm memory    at most 512 KiB (8 pages) over the post-warm-up sample: linear memory
+//                  never shrinks, and Go's allocator may take a few more pages once as its
+//                  heap settles; a leak shows as growth without bound here and in the Go heap,
 //   Go heap in use at most +10% over the post-warm-up sample (+256 KiB),
 //   js.Func        exactly the count after warm-up (and after start),
 //   subscriptions  constant.
@@ -48,7 +50,7 @@ import { startHarness, ccpFrame, waitFor, ARTIFACTS } from "./browser/harness.mj
  *   events: number, warmupEvents: number, durationMs: number, eventsPerSecond: number,
  *   driven: {omni: number, connect: number}, decisions: number, actions: number, errors: Record<string, number>,
  *   streamsInternalLogsDrained: number,
- *   limits: {jsHeapGrowth: number, goHeapGrowth: number, slackBytes: number, wasmMemoryGrowth: 0, liveFuncsGrowth: 0},
+ *   limits: {jsHeapGrowth: number, goHeapGrowth: number, slackBytes: number, wasmMemoryGrowth: number, liveFuncsGrowth: 0},
  *   figures: {start: Sample, warm: Sample, end: Sample},
  *   growth: {jsHeap: number, goHeap: number | null, wasmMemory: number | null, liveFuncs: number | null},
  *   samples: Sample[],
@@ -57,7 +59,7 @@ import { startHarness, ccpFrame, waitFor, ARTIFACTS } from "./browser/harness.mj
  */
 
 export const DEFAULTS = Object.freeze({ events: 100000, samples: 20, warmupFraction: 0.2, connectShare: 0.2 });
-export const LIMITS = Object.freeze({ jsHeapGrowth: 0.1, goHeapGrowth: 0.1, slackBytes: 256 * 1024, wasmMemoryGrowth: 0, liveFuncsGrowth: 0 });
+export const LIMITS = Object.freeze({ jsHeapGrowth: 0.1, goHeapGrowth: 0.1, slackBytes: 256 * 1024, wasmMemoryGrowth: 512 * 1024, liveFuncsGrowth: 0 });
 
 /**
  * Runs the soak. Resolves with the report; rejects only when the run itself fails.
@@ -198,8 +200,8 @@ function check(samples, warm, stopped) {
     const at = `after ${s.events} events`;
     const jsMax = warm.jsHeapUsed * (1 + LIMITS.jsHeapGrowth) + LIMITS.slackBytes;
     if (s.jsHeapUsed > jsMax) failures.push(`${at}: JS heap ${mb(s.jsHeapUsed)} > ${mb(jsMax)} (post-warm-up ${mb(warm.jsHeapUsed)} + ${LIMITS.jsHeapGrowth * 100}%)`);
-    if (s.wasmMemory !== null && warm.wasmMemory !== null && s.wasmMemory > warm.wasmMemory) {
-      failures.push(`${at}: WebAssembly memory grew to ${mb(s.wasmMemory)} from ${mb(warm.wasmMemory)}`);
+    if (s.wasmMemory !== null && warm.wasmMemory !== null && s.wasmMemory > warm.wasmMemory + LIMITS.wasmMemoryGrowth) {
+      failures.push(`${at}: WebAssembly memory grew to ${mb(s.wasmMemory)} from ${mb(warm.wasmMemory)} (limit +${mb(LIMITS.wasmMemoryGrowth)})`);
     }
     if (s.goHeapInuse !== null && warm.goHeapInuse !== null) {
       const goMax = warm.goHeapInuse * (1 + LIMITS.goHeapGrowth) + LIMITS.slackBytes;
@@ -247,7 +249,7 @@ export function formatTable(r) {
     `${r.decisions} events through the module (one decision each), driven by ${r.driven.omni} Omni-Channel and ${r.driven.connect} Connect changes; ` +
       `${r.actions} action updates, errors ${JSON.stringify(r.errors)}; ${r.eventsPerSecond} events/s ` +
       `(Streams' own upload queue, emptied as its CCP would: ${r.streamsInternalLogsDrained} entries)`,
-    `growth after warm-up: JS heap ${(r.growth.jsHeap * 100).toFixed(1)}% (limit ${r.limits.jsHeapGrowth * 100}%), wasm memory ${r.growth.wasmMemory === null ? "n/a" : r.growth.wasmMemory + " bytes"} (limit 0), ` +
+    `growth after warm-up: JS heap ${(r.growth.jsHeap * 100).toFixed(1)}% (limit ${r.limits.jsHeapGrowth * 100}%), wasm memory ${r.growth.wasmMemory === null ? "n/a" : r.growth.wasmMemory + " bytes"} (limit ${r.limits.wasmMemoryGrowth} bytes), ` +
       `Go heap ${r.growth.goHeap === null ? "n/a (the module does not report it)" : (r.growth.goHeap * 100).toFixed(1) + "%"}, js.Func ${r.growth.liveFuncs} (limit 0)`,
     r.ok ? "soak: OK — nothing grows after warm-up" : `soak: FAILED\n  ${r.failures.join("\n  ")}`,
   );
