@@ -12,7 +12,7 @@ type Session struct {
 func NewSession(config []byte) (s *Session, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			s, err = nil, &Error{Code: CodeInternal, Message: "internal error while compiling the rules: " + panicText(p)}
+			s, err = nil, &Error{Code: CodeInternal, Message: "internal error while compiling the rules: " + PanicText(p)}
 		}
 	}()
 	cfg, jerr := parseJSON(config)
@@ -51,8 +51,8 @@ func (s *Session) WakeAt() int64 { return s.coord.wakeAt() }
 // Coordinator gives native callers (tests, the CLI) the coordinator itself.
 func (s *Session) Coordinator() *Coordinator { return s.coord }
 
-// panicText renders a recovered panic value without fmt.
-func panicText(p any) string {
+// PanicText renders a recovered panic value without fmt (wasm/ uses it too).
+func PanicText(p any) string {
 	switch v := p.(type) {
 	case error:
 		return v.Error()
@@ -70,7 +70,7 @@ func (s *Session) Handle(input []byte) (out []byte) {
 	defer func() {
 		if p := recover(); p != nil {
 			out = marshalOutput(Output{Errors: []*Error{{Code: CodeInternal,
-				Message: "internal error, input skipped: " + panicText(p)}}})
+				Message: "internal error, input skipped: " + PanicText(p)}}})
 		}
 	}()
 	o, noTrace := s.handle(input)

@@ -117,17 +117,7 @@ func create(args []js.Value) any {
 }
 
 // panicText renders a recovered value.
-func panicText(p any) string {
-	switch v := p.(type) {
-	case error:
-		return v.Error()
-	case string:
-		return v
-	case interface{ String() string }:
-		return v.String()
-	}
-	return "unexpected panic"
-}
+func panicText(p any) string { return rules.PanicText(p) }
 
 // internalOutput is an output that reports an internal error and nothing else.
 func internalOutput(message string, wakeAt int64) []byte {
