@@ -36,6 +36,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { startBenchServer } from "./server.mjs";
+import { CCP_HOST, CHROMIUM, CHROMIUM_ARGS } from "../test/browser/harness.mjs";
 import { transferSizes, dependencyCosts } from "./sizes.mjs";
 import { CYCLE } from "./rulesets.js";
 
@@ -43,8 +44,6 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const jsRoot = path.resolve(here, "..");
 const repoRoot = path.resolve(jsRoot, "..");
 const dist = path.join(jsRoot, "dist");
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CCP_HOST = "ccp.presence-sync.test";
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const EVENTS = Math.max(100, Number(process.env.BENCH_EVENTS ?? 10000));
 const SKIP = new Set((process.env.BENCH_SKIP ?? "").split(",").filter(Boolean));
@@ -139,19 +138,7 @@ if (needBrowser) {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    // The browser tests' flags (js/test/browser/harness.mjs).
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1`,
-      "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
-    ],
+    args: [...CHROMIUM_ARGS],
   });
   const ccp = `http://${CCP_HOST}:${srv.port}/fake-ccp/index.html`;
   /** @param {number} n */
@@ -511,7 +498,8 @@ function table(R) {
       const r99 = e.sync.p99 / Math.max(e.baseline.p99, 5);
       L.push(`| per event, ${n} rules: ratio p50 / p99 (mean) | ${r50.toFixed(1)}× / ${r99.toFixed(1)}× (${e.ratioMean.toFixed(1)}×) | ≤ ${TARGETS.ratio}× ${mark(r99 <= TARGETS.ratio && r50 <= TARGETS.ratio)} |`);
       const t = e.syncWithDecisionListener;
-      if (t) L.push(`| per event, ${n} rules, with a decision listener reading the per-rule trace: presence-sync p50 / p99 (mean) | ${us(t.p50)} / ${us(t.p99)} (${us(t.mean)}; ${t.events} events, 1 run) | |`);
+      // The listener read about n trace entries per Connect decision (none: no trace came).
+      if (t) L.push(`| per event, ${n} rules, with a decision listener reading the per-rule trace: presence-sync p50 / p99 (mean) | ${us(t.p50)} / ${us(t.p99)} (${us(t.mean)}; ${t.events} events, 1 run; ${t.traceEntries ? `${Math.round(t.traceEntries / t.events)} trace entries read per event` : "NO TRACE was rendered"}) | |`);
     }
   }
   if (R.burst) {

@@ -187,6 +187,7 @@ w.B = {
   },
   reset() {
     rec.reset();
+    traceEntries = 0;
     if (w.benchHandle) Object.assign(w.benchHandle, { ms: 0, calls: 0 });
   },
   /** The per-event figures since reset. */
@@ -203,6 +204,8 @@ w.B = {
       // presence-sync only: the engine's share (all inputs: events, results, echoes)
       handleCalls: sync && w.benchHandle ? w.benchHandle.calls : 0,
       handleUsPerEvent: sync && w.benchHandle && rec.nEv ? (w.benchHandle.ms / rec.nEv) * 1000 : 0,
+      // per-rule trace entries read by listenDecisions' listener
+      traceEntries,
     };
   },
   /**

@@ -7,6 +7,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startBenchServer } from "./server.mjs";
+import { CCP_HOST, CHROMIUM, CHROMIUM_ARGS } from "../test/browser/harness.mjs";
 import { CYCLE } from "./rulesets.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,11 +15,11 @@ const n = Number(process.argv[2] ?? 10);
 const count = Number(process.argv[3] ?? 3000);
 const system = process.argv[4] === "baseline" ? "baseline" : "sync";
 const srv = await startBenchServer();
-const host = "ccp.presence-sync.test";
+const host = CCP_HOST;
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  executablePath: CHROMIUM,
   headless: true,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", `--host-resolver-rules=MAP ${host} 127.0.0.1`, "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable"],
+  args: [...CHROMIUM_ARGS],
 });
 try {
   const page = await browser.newPage();

@@ -10,19 +10,10 @@ import fs from "node:fs";
 import path from "node:path";
 import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
-import { resolvePath } from "../test/server.mjs";
+import { resolvePath, types } from "../test/server.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-/** @type {Record<string, string>} */
-const types = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".mjs": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".json": "application/json; charset=utf-8",
-  ".wasm": "application/wasm",
-};
 const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".css", ".json", ".wasm"]);
 
 /**

@@ -16,9 +16,9 @@
 import {
   DEFAULT_TIMEOUT_MS,
   adapterError,
+  catalogCache,
   classifyError,
   createOmniEventStream,
-  readCatalog,
   readCurrentStatus,
   safeLog,
   silenceTracker,
@@ -77,12 +77,9 @@ function consoleAdapter(sforce, options = {}) {
   const timers = timersFrom(options);
   const log = safeLog(options.log);
 
-  /** @type {Catalog | null} */
-  let catalogCache = null;
-  /** @type {Promise<Catalog> | null} */
-  let catalogLoading = null;
+  const catalog = catalogCache(() => (options.catalog ? options.catalog() : catalogFromAjaxToolkit()), log);
 
-  const events = createOmniEventStream({ catalog: cachedCatalog, currentStatus: () => readStatus(), log });
+  const events = createOmniEventStream({ catalog: catalog.get, currentStatus: () => readStatus(), log });
   const silence = silenceTracker((e) => events.deliver(e), log, "The Salesforce console");
 
   /**
@@ -128,7 +125,7 @@ function consoleAdapter(sforce, options = {}) {
       log("debug", "getServicePresenceStatusId was unsuccessful: taken as logged out of Omni-Channel.", result);
       return null;
     }
-    return readCurrentStatus(result, cachedCatalog);
+    return readCurrentStatus(result, catalog.get);
   }
 
   /**
@@ -203,25 +200,6 @@ function consoleAdapter(sforce, options = {}) {
     return { statuses, serviceChannels };
   }
 
-  async function loadCatalog() {
-    const raw = options.catalog ? await options.catalog() : await catalogFromAjaxToolkit();
-    const catalog = readCatalog(raw);
-    if (catalog.skipped.length) log("warn", "Skipped catalog entries without an Id, DeveloperName or key prefix.", catalog.skipped);
-    for (const warning of catalog.warnings) log("warn", warning);
-    catalogCache = { statuses: catalog.statuses, serviceChannels: catalog.serviceChannels };
-    return catalogCache;
-  }
-
-  /** @returns {Promise<Catalog>} */
-  function cachedCatalog() {
-    if (catalogCache) return Promise.resolve(catalogCache);
-    if (!catalogLoading) {
-      catalogLoading = loadCatalog().finally(() => {
-        catalogLoading = null;
-      });
-    }
-    return catalogLoading;
-  }
 
   // Console event listeners: attached while anyone listens. Without removeEventListener
   // (older toolkits) detached handlers stay registered but ignore events (generation check).
@@ -270,9 +248,8 @@ function consoleAdapter(sforce, options = {}) {
       return status;
     },
     async listStatuses() {
-      catalogCache = null;
-      const catalog = await loadCatalog();
-      return catalog.statuses.map((s) => ({ ...s }));
+      const { statuses } = await catalog.reload();
+      return statuses.map((s) => ({ ...s }));
     },
     async setStatus(statusId) {
       const result = await call("setServicePresenceStatus", statusId);

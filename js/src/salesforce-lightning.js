@@ -27,10 +27,10 @@ import {
   DEFAULT_CHANNEL,
   DEFAULT_TIMEOUT_MS,
   adapterError,
+  catalogCache,
   classifyError,
   createOmniEventStream,
   describe,
-  readCatalog,
   readCurrentStatus,
   safeLog,
   silenceTracker,
@@ -107,13 +107,10 @@ export function lightning(options = {}) {
   let subscription = null;
   let warnedProtocol = false;
 
-  /** @type {Catalog | null} */
-  let catalogCache = null;
-  /** @type {Promise<Catalog> | null} */
-  let catalogLoading = null;
+  const catalog = catalogCache(() => (options.catalog ? options.catalog() : request("listStatuses")), log);
 
   const events = createOmniEventStream({
-    catalog: cachedCatalog,
+    catalog: catalog.get,
     currentStatus: () => readStatusRaw(),
     log,
   });
@@ -289,25 +286,6 @@ export function lightning(options = {}) {
     }
   }
 
-  async function loadCatalog() {
-    const raw = options.catalog ? await options.catalog() : await request("listStatuses");
-    const catalog = readCatalog(raw);
-    if (catalog.skipped.length) log("warn", "Skipped catalog entries without an Id, DeveloperName or key prefix.", catalog.skipped);
-    for (const warning of catalog.warnings) log("warn", warning);
-    catalogCache = { statuses: catalog.statuses, serviceChannels: catalog.serviceChannels };
-    return catalogCache;
-  }
-
-  /** @returns {Promise<Catalog>} */
-  function cachedCatalog() {
-    if (catalogCache) return Promise.resolve(catalogCache);
-    if (!catalogLoading) {
-      catalogLoading = loadCatalog().finally(() => {
-        catalogLoading = null;
-      });
-    }
-    return catalogLoading;
-  }
 
   /** The current status, or null when logged out; API name completed from the catalog. */
   async function readStatusRaw() {
@@ -324,7 +302,7 @@ export function lightning(options = {}) {
       throw error;
     }
     if (result === null || result === undefined) return null;
-    return readCurrentStatus(result, cachedCatalog);
+    return readCurrentStatus(result, catalog.get);
   }
 
   return {
@@ -334,9 +312,8 @@ export function lightning(options = {}) {
       return status;
     },
     async listStatuses() {
-      catalogCache = null;
-      const catalog = await loadCatalog();
-      return catalog.statuses.map((s) => ({ ...s }));
+      const { statuses } = await catalog.reload();
+      return statuses.map((s) => ({ ...s }));
     },
     async setStatus(statusId) {
       await request("setServicePresenceStatus", { statusId });

@@ -294,6 +294,38 @@ export function readWorkload(payload) {
 }
 
 /**
+ * The status catalog of an adapter, read with `fetchRaw` (any shape readCatalog reads):
+ * `get` returns the cached catalog, loading it once (concurrent callers share the load);
+ * `reload` reads it afresh (listStatuses) and caches the result.
+ * @param {() => Promise<unknown>} fetchRaw
+ * @param {LogFunction} log
+ * @returns {{get(): Promise<Catalog>, reload(): Promise<Catalog>}}
+ */
+export function catalogCache(fetchRaw, log) {
+  /** @type {Catalog | null} */
+  let cache = null;
+  /** @type {Promise<Catalog> | null} */
+  let loading = null;
+  async function reload() {
+    const catalog = readCatalog(await fetchRaw());
+    if (catalog.skipped.length) log("warn", "Skipped catalog entries without an Id, DeveloperName or key prefix.", catalog.skipped);
+    for (const warning of catalog.warnings) log("warn", warning);
+    cache = { statuses: catalog.statuses, serviceChannels: catalog.serviceChannels };
+    return cache;
+  }
+  function get() {
+    if (cache) return Promise.resolve(cache);
+    if (!loading) {
+      loading = reload().finally(() => {
+        loading = null;
+      });
+    }
+    return loading;
+  }
+  return { get, reload };
+}
+
+/**
  * Reads a status catalog in any of the shapes it comes in:
  *  - the Apex controller's `{statuses: [{id, developerName, label}], serviceChannels: [...], error?}`;
  *  - a plain list of statuses;

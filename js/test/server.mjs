@@ -38,8 +38,8 @@ const mounts = {
   "/testdata/": path.join(repoRoot, "testdata"),
 };
 
-/** @type {Record<string, string>} */
-const types = {
+/** Content types by extension (the bench server serves with these too). @type {Record<string, string>} */
+export const types = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
   ".mjs": "text/javascript; charset=utf-8",

@@ -12,6 +12,24 @@ export const CCP_HOST = "ccp.presence-sync.test";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
+/**
+ * The flags this project relies on (playwright-core adds its own defaults): no sandbox or
+ * GPU in containers, no background traffic, and the fake CCP's hostname mapped to
+ * 127.0.0.1 over plain HTTP. The browser tests, the soak test and `make bench` use them.
+ */
+export const CHROMIUM_ARGS = Object.freeze([
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1`,
+  "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
+]);
+
 /** Directory for screenshots and other test output (gitignored). */
 export const ARTIFACTS = path.join(jsRoot, "test", "artifacts");
 
@@ -47,19 +65,7 @@ export async function startHarness() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    // playwright-core adds its own defaults; these are the flags this project relies on.
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1`,
-      "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
-    ],
+    args: [...CHROMIUM_ARGS],
   }).catch(async (e) => {
     await srv.close();
     throw e;

@@ -118,7 +118,6 @@ w.soak = {
       instances: st.instances ?? null,
       goHeapAlloc: typeof st.heapAlloc === "number" ? st.heapAlloc : null,
       goHeapInuse: typeof st.heapInuse === "number" ? st.heapInuse : null,
-      goSys: typeof st.sys === "number" ? st.sys : null,
       streamsSubscriptions: bus ? bus.getSubscriptions(connect.AgentEvents.STATE_CHANGE).length : null,
       omniListeners: omni.listenerCount(),
       streamsLogLines: connect.getLog()._logs.length + connect.getLog()._rolledLogs.length,
