@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -124,6 +125,139 @@ func BenchmarkHandleEvent(b *testing.B) {
 			for b.Loop() {
 				now++
 				co.HandleEvent(now, ev)
+			}
+		})
+	}
+}
+
+// sessionCycleStates are the Connect states BenchmarkSessionCycle goes round.
+var sessionCycleStates = []string{"Lunch", "Break", "Coffee", "Meeting"}
+
+// benchSession builds a Session as the shim does: n rules, of which the last
+// len(sessionCycleStates) map a Connect state to Omni_<state> and the others are
+// benchEngine's fillers that never match; started with both platforms' catalogs.
+func benchSession(tb testing.TB, n int) *Session {
+	tb.Helper()
+	rules := make([]map[string]any, 0, n)
+	statuses := []map[string]any{{"id": "0N5000", "developerName": "Available", "label": "Available"}}
+	for i := 0; i < n-len(sessionCycleStates); i++ {
+		rules = append(rules, map[string]any{
+			"name": "filler " + strconv.Itoa(i), "source": "Connect Agent State Change",
+			"operandA": "Connect Agent New State", "comparator": "Equal to",
+			"operandB": "Static Value", "operandBValue": "State " + strconv.Itoa(i),
+			"destination": "Salesforce Agent State", "value": "Omni_Lunch",
+		})
+	}
+	connectStates := []map[string]any{{"name": "Available", "type": "routable"}}
+	for i, s := range sessionCycleStates {
+		rules = append(rules, map[string]any{
+			"name": s + " to Omni", "source": "Connect Agent State Change",
+			"operandA": "Connect Agent New State", "comparator": "Equal to",
+			"operandB": "Static Value", "operandBValue": s,
+			"destination": "Salesforce Agent State", "value": "Omni_" + s,
+		})
+		statuses = append(statuses, map[string]any{"id": "0N500" + strconv.Itoa(i+1), "developerName": "Omni_" + s, "label": "Omni " + s})
+		connectStates = append(connectStates, map[string]any{"name": s, "type": "not_routable"})
+	}
+	cfg, err := json.Marshal(map[string]any{"rules": map[string]any{"rules": rules}})
+	require.NoError(tb, err)
+	s, err := NewSession(cfg)
+	require.NoError(tb, err)
+	start, err := json.Marshal(map[string]any{"op": "start", "now": 1, "trace": false,
+		"connect":    map[string]any{"state": "Available", "states": connectStates},
+		"salesforce": map[string]any{"status": map[string]any{"statusId": "0N5000", "statusApiName": "Available"}, "statuses": statuses},
+	})
+	require.NoError(tb, err)
+	out := s.Handle(start)
+	require.NotContains(tb, string(out), `"code"`, "start: %s", out)
+	return s
+}
+
+// sessionCycle is one synced change as the browser shim sends it, JSON in and
+// out: the Connect event, the setStatus result, then Omni-Channel's echo.
+type sessionCycle struct {
+	s    *Session
+	i    int
+	now  int64
+	prev string
+	buf  []byte
+	out  []byte // the output buffer, reused as the WebAssembly module does
+}
+
+func (c *sessionCycle) handle(input []byte) []byte {
+	c.out = c.s.AppendHandle(c.out[:0], input)
+	return c.out
+}
+
+func (c *sessionCycle) input(parts ...string) []byte {
+	c.now++
+	c.buf = append(c.buf[:0], `{"op":`...)
+	c.buf = append(c.buf, parts[0]...)
+	c.buf = append(c.buf, `,"now":`...)
+	c.buf = strconv.AppendInt(c.buf, c.now, 10)
+	c.buf = append(c.buf, `,"trace":false`...)
+	for _, p := range parts[1:] {
+		c.buf = append(c.buf, ',')
+		c.buf = append(c.buf, p...)
+	}
+	return append(c.buf, '}')
+}
+
+// run does one cycle and returns the three outputs' total length; it fails
+// unless the event issued exactly one command.
+func (c *sessionCycle) run(tb testing.TB) int {
+	st := sessionCycleStates[c.i%len(sessionCycleStates)]
+	c.i++
+	out := c.handle(c.input(`"event"`, `"event":{"type":"Connect Agent State Change","oldState":"`+c.prev+`","newState":"`+st+`"}`))
+	c.prev = st
+	at := bytes.Index(out, []byte(`"commands":[{"id":`))
+	if at < 0 {
+		tb.Fatalf("no command for %s: %s", st, out)
+	}
+	id := out[at+len(`"commands":[{"id":`):]
+	id = id[:bytes.IndexByte(id, ',')]
+	n := len(out)
+	out = c.handle(c.input(`"result"`, `"id":`+string(id), `"ok":true`))
+	n += len(out)
+	k := strconv.Itoa(1 + indexString(sessionCycleStates, st))
+	out = c.handle(c.input(`"event"`, `"event":{"type":"Salesforce Agent State Change","statusId":"0N500`+k+`","statusApiName":"Omni_`+st+`","statusName":"Omni `+st+`","reason":"OmniToolkitStatusChange"}`))
+	return n + len(out)
+}
+
+func indexString(xs []string, s string) int {
+	for i, x := range xs {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestSessionCycleSyncsEveryChange(t *testing.T) {
+	for _, n := range benchSizes {
+		t.Run(strconv.Itoa(n), func(t *testing.T) {
+			c := &sessionCycle{s: benchSession(t, n), prev: "Available"}
+			for range 2 * len(sessionCycleStates) {
+				c.run(t)
+			}
+			snap := c.s.Coordinator().Snapshot()
+			last := sessionCycleStates[len(sessionCycleStates)-1]
+			assert.Equal(t, last, snap.ConnectState)
+			assert.Equal(t, "Omni_"+last, snap.SalesforceStatus)
+		})
+	}
+}
+
+// BenchmarkSessionCycle is the browser's per-event path through the engine,
+// JSON in and out: a Connect change, its setStatus result and Omni-Channel's
+// echo (three inputs, as js/bench counts them).
+func BenchmarkSessionCycle(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			c := &sessionCycle{s: benchSession(b, n), prev: "Available"}
+			b.ReportAllocs()
+			for b.Loop() {
+				c.run(b)
 			}
 		})
 	}

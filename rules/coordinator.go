@@ -440,7 +440,7 @@ func (c *Coordinator) plan(now int64, a *Action) {
 			c.setStatus(ds.queued, StatusSuperseded, "replaced by "+quote(a.Value)+" from rule "+quote(a.Rule))
 			ds.queued = nil
 		}
-		c.setStatus(&write{action: a}, StatusSkipped, why)
+		c.setStatus(&write{action: a}, StatusSkipped, why.reason(cur))
 		return
 	}
 	w := &write{action: a}
@@ -465,22 +465,52 @@ func (c *Coordinator) plan(now int64, a *Action) {
 }
 
 // effective is the state a destination is in, or will be in once the writes
-// already planned complete.
-func (c *Coordinator) effective(d Destination) (string, string) {
+// already planned complete; why says so, for a skipped write (a function, so
+// that an event that writes does not build the sentence).
+func (c *Coordinator) effective(d Destination) (string, effectiveWhy) {
 	ds := &c.dests[d]
 	switch {
 	case ds.queued != nil:
-		return ds.queued.action.Value, "a queued write already targets " + quote(ds.queued.action.Value)
+		return ds.queued.action.Value, whyQueued
 	case ds.inflight != nil:
-		return ds.inflight.action.Value, "the write in flight already targets " + quote(ds.inflight.action.Value)
+		return ds.inflight.action.Value, whyInflight
 	case d == DestinationConnect && ds.deferred != nil:
-		return ds.deferred.action.Value, "a deferred write already targets " + quote(ds.deferred.action.Value)
+		return ds.deferred.action.Value, whyDeferred
 	case d == DestinationConnect && ds.enqueued != nil:
-		return ds.enqueued.action.Value, quote(ds.enqueued.action.Value) + " is already the next state"
+		return ds.enqueued.action.Value, whyEnqueued
 	case d == DestinationConnect:
-		return c.snap.ConnectState, "Amazon Connect is already " + quote(c.snap.ConnectState)
+		return c.snap.ConnectState, whyConnect
 	}
-	return c.snap.SalesforceStatus, "Omni-Channel is already " + quote(c.snap.SalesforceStatus)
+	return c.snap.SalesforceStatus, whySalesforce
+}
+
+// effectiveWhy says where effective's state comes from.
+type effectiveWhy byte
+
+const (
+	whyQueued effectiveWhy = iota
+	whyInflight
+	whyDeferred
+	whyEnqueued
+	whyConnect
+	whySalesforce
+)
+
+// reason is the skipped write's reason for a target already in effect.
+func (w effectiveWhy) reason(value string) string {
+	switch w {
+	case whyQueued:
+		return "a queued write already targets " + quote(value)
+	case whyInflight:
+		return "the write in flight already targets " + quote(value)
+	case whyDeferred:
+		return "a deferred write already targets " + quote(value)
+	case whyEnqueued:
+		return quote(value) + " is already the next state"
+	case whyConnect:
+		return "Amazon Connect is already " + quote(value)
+	}
+	return "Omni-Channel is already " + quote(value)
 }
 
 func (c *Coordinator) connectType(name string) string {
@@ -732,7 +762,7 @@ func (c *Coordinator) next(now int64, ds *destState) {
 	}
 	ds.queued = nil
 	if cur, why := c.effective(q.action.Destination); cur == q.action.Value {
-		c.setStatus(q, StatusSkipped, why)
+		c.setStatus(q, StatusSkipped, why.reason(cur))
 		return
 	}
 	c.submit(now, q)

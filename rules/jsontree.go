@@ -27,8 +27,10 @@ type jnode struct {
 	kind  jkind
 	off   int // where the value starts
 	end   int
-	str   string // string value, or a number's text
+	str   string // string value, or a number's text ("" for a small integer read by a pooled parser: see num)
 	b     bool
+	small bool    // a number that is a small integer, exactly num
+	num   float64 // its value, when small
 	keys  []string
 	koffs []int // where each key starts
 	vals  []*jnode
@@ -49,11 +51,78 @@ func (e *jsonError) Error() string {
 type jparser struct {
 	data []byte
 	i    int
+	pool *jpool // nil: every node and string is a new allocation
 }
 
 // parseJSON reads one JSON value filling the whole input (whitespace around it allowed).
 func parseJSON(data []byte) (*jnode, *jsonError) {
-	p := &jparser{data: data}
+	return (&jparser{data: data}).parse()
+}
+
+// jpool lets a parser reuse the nodes (and their member slices) of its last
+// parse, and the strings it has read before: the session reads a small input
+// per event, and this keeps that from allocating. A tree parsed with a pool is
+// valid until the pool's next parse; its strings are ordinary strings and stay
+// valid for good.
+type jpool struct {
+	p      jparser
+	nodes  []*jnode
+	used   int
+	intern map[string]string
+}
+
+const (
+	poolMaxNodes   = 1024 // a parse that used more nodes is not kept for the next one
+	internMaxItems = 512  // strings remembered (the first ones read: names, ids, states)
+	internMaxLen   = 64   // longer strings are not remembered
+)
+
+// parse reads data like parseJSON, reusing the pool's nodes.
+func (q *jpool) parse(data []byte) (*jnode, *jsonError) {
+	if q.used > poolMaxNodes {
+		q.nodes = nil
+	}
+	q.used = 0
+	q.p = jparser{data: data, pool: q}
+	n, err := q.p.parse()
+	q.p.data = nil
+	return n, err
+}
+
+func (q *jpool) node(kind jkind, off int) *jnode {
+	if q.used == len(q.nodes) {
+		q.nodes = append(q.nodes, &jnode{})
+	}
+	n := q.nodes[q.used]
+	q.used++
+	*n = jnode{kind: kind, off: off, keys: n.keys[:0], koffs: n.koffs[:0], vals: n.vals[:0]}
+	return n
+}
+
+// str returns b as a string, the same one as last time when b was read before.
+func (q *jpool) str(b []byte) string {
+	if s, ok := q.intern[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(b) <= internMaxLen && len(q.intern) < internMaxItems {
+		if q.intern == nil {
+			q.intern = make(map[string]string)
+		}
+		q.intern[s] = s
+	}
+	return s
+}
+
+// node makes a node, from the pool when the parser has one.
+func (p *jparser) node(kind jkind, off int) *jnode {
+	if p.pool != nil {
+		return p.pool.node(kind, off)
+	}
+	return &jnode{kind: kind, off: off}
+}
+
+func (p *jparser) parse() (*jnode, *jsonError) {
 	p.space()
 	n, err := p.value(0)
 	if err != nil {
@@ -121,15 +190,19 @@ func (p *jparser) value(depth int) (*jnode, *jsonError) {
 		if err != nil {
 			return nil, err
 		}
-		return &jnode{kind: jString, off: start, end: p.i, str: s}, nil
+		n := p.node(jString, start)
+		n.end, n.str = p.i, s
+		return n, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
 	case c == 't':
-		return p.literal("true", &jnode{kind: jBool, b: true, off: start})
+		n := p.node(jBool, start)
+		n.b = true
+		return p.literal("true", n)
 	case c == 'f':
-		return p.literal("false", &jnode{kind: jBool, off: start})
+		return p.literal("false", p.node(jBool, start))
 	case c == 'n':
-		return p.literal("null", &jnode{kind: jNull, off: start})
+		return p.literal("null", p.node(jNull, start))
 	}
 	if p.data[p.i] == '\'' {
 		return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
@@ -191,7 +264,49 @@ func (p *jparser) number() (*jnode, *jsonError) {
 			return nil, p.fail("invalid number: digits must follow the exponent")
 		}
 	}
-	return &jnode{kind: jNumber, off: start, end: p.i, str: string(p.data[start:p.i])}, nil
+	n := p.node(jNumber, start)
+	n.end = p.i
+	if p.pool != nil {
+		if v, ok := smallInt(p.data[start:p.i]); ok {
+			n.small, n.num = true, v
+			return n, nil
+		}
+	}
+	n.str = string(p.data[start:p.i])
+	return n, nil
+}
+
+// smallInt reads an integer of at most 15 digits (exact in a float64).
+func smallInt(b []byte) (float64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	v := int64(0)
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		if v == 0 {
+			return 0, false // "-0" keeps its text
+		}
+		v = -v
+	}
+	return float64(v), true
+}
+
+// numText is a number's text as written.
+func (n *jnode) numText() string {
+	if n.small {
+		return strconv.FormatInt(int64(n.num), 10)
+	}
+	return n.str
 }
 
 func (p *jparser) string() (string, *jsonError) {
@@ -204,6 +319,9 @@ func (p *jparser) string() (string, *jsonError) {
 			s := p.data[start:p.i]
 			p.i++
 			if utf8.Valid(s) {
+				if p.pool != nil {
+					return p.pool.str(s), nil
+				}
 				return string(s), nil
 			}
 			return toValidUTF8(s), nil
@@ -316,7 +434,7 @@ func toValidUTF8(b []byte) string {
 }
 
 func (p *jparser) object(depth int) (*jnode, *jsonError) {
-	n := &jnode{kind: jObject, off: p.i}
+	n := p.node(jObject, p.i)
 	p.i++
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
@@ -371,7 +489,7 @@ func (p *jparser) object(depth int) (*jnode, *jsonError) {
 }
 
 func (p *jparser) array(depth int) (*jnode, *jsonError) {
-	n := &jnode{kind: jArray, off: p.i}
+	n := p.node(jArray, p.i)
 	p.i++
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
@@ -455,6 +573,8 @@ func (n *jnode) number() (OptNum, error) {
 	switch {
 	case n.absent():
 		return OptNum{}, nil
+	case n.kind == jNumber && n.small:
+		return Num(n.num), nil
 	case n.kind == jNumber:
 		f, err := strconv.ParseFloat(n.str, 64)
 		if err != nil || f-f != 0 {

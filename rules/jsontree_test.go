@@ -2,7 +2,10 @@ package rules
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -17,7 +20,7 @@ func toAny(n *jnode) any {
 		return n.b
 	case jNumber:
 		var f float64
-		_ = json.Unmarshal([]byte(n.str), &f)
+		_ = json.Unmarshal([]byte(n.numText()), &f)
 		return f
 	case jString:
 		return n.str
@@ -54,6 +57,72 @@ func TestJSONTreeAgreesWithEncodingJSON(t *testing.T) {
 	}
 }
 
+// A pool reuses nodes from one parse to the next: nothing of the last tree shows
+// through, and the strings a tree gave out stay as they were when the input's
+// buffer is written over (the WebAssembly module reuses its input buffer).
+func TestJSONPoolReuse(t *testing.T) {
+	var pool jpool
+	buf := []byte(`{"op":"event","now":1795479114405,"id":-42,"big":12345678901234567,"f":1.5,"neg0":-0,` +
+		`"event":{"type":"Connect Agent State Change","oldState":"Lunch","newState":"Break","extra":[1,2,3,{"x":true}]}}`)
+	n, err := pool.parse(buf)
+	require.Nil(t, err)
+	ev := n.get("event")
+	newState, _ := ev.get("newState").text()
+	typ, _ := ev.get("type").text()
+	now, nerr := n.get("now").number()
+	require.NoError(t, nerr)
+	assert.Equal(t, Num(1795479114405), now)
+	id, _ := n.get("id").number()
+	assert.Equal(t, Num(-42), id)
+	assert.Equal(t, "12345678901234567", n.get("big").numText(), "more than 15 digits keep their text")
+	assert.Equal(t, "-0", describeNode(n.get("neg0")))
+	assert.Equal(t, "-42", describeNode(n.get("id")), "a small integer is described as written")
+
+	for i := range buf {
+		buf[i] = ' '
+	}
+	copy(buf, `{"op":"result","ok":false}`)
+	m, err := pool.parse(buf)
+	require.Nil(t, err)
+	assert.Equal(t, "Break", newState, "a string from the last parse is unchanged")
+	assert.Equal(t, "Connect Agent State Change", typ)
+	assert.Equal(t, []string{"op", "ok"}, m.keys, "no member of the last tree shows through")
+	assert.Len(t, m.vals, 2)
+	assert.Nil(t, m.get("event"))
+	assert.Nil(t, m.get("now"))
+	op, _ := m.get("op").text()
+	assert.Equal(t, "result", op)
+
+	// The same string read again is the one remembered, not a new copy.
+	again, err := pool.parse([]byte(`{"event":{"newState":"Break"}}`))
+	require.Nil(t, err)
+	s, _ := again.get("event").get("newState").text()
+	assert.Equal(t, unsafe.StringData(newState), unsafe.StringData(s))
+
+	// A parse that needed more than poolMaxNodes nodes is not kept.
+	big := []byte("[" + strings.Repeat("0,", poolMaxNodes+10) + "0]")
+	_, err = pool.parse(big)
+	require.Nil(t, err)
+	_, err = pool.parse([]byte(`{}`))
+	require.Nil(t, err)
+	assert.LessOrEqual(t, len(pool.nodes), 1)
+}
+
+// The strings a pool remembers are bounded in number and length.
+func TestJSONPoolInternBounded(t *testing.T) {
+	var pool jpool
+	for i := 0; i < internMaxItems*2; i++ {
+		_, err := pool.parse([]byte(`"s` + strconv.Itoa(i) + `"`))
+		require.Nil(t, err)
+	}
+	long := `"` + strings.Repeat("x", internMaxLen+1) + `"`
+	_, err := pool.parse([]byte(long))
+	require.Nil(t, err)
+	assert.Len(t, pool.intern, internMaxItems)
+	_, kept := pool.intern[long[1:len(long)-1]]
+	assert.False(t, kept)
+}
+
 func TestJSONTreeDepthLimit(t *testing.T) {
 	deep := make([]byte, 0, 2000)
 	for i := 0; i < 1000; i++ {
@@ -68,10 +137,18 @@ func FuzzJSONTree(f *testing.F) {
 	for _, s := range []string{`{"type":"Connect Agent State Change","newState":"Lunch"}`, `[1,{"a":"\u0041"}]`, `"\ud83d\ude00"`, `1e999`} {
 		f.Add([]byte(s))
 	}
+	var pool jpool // shared by every input: each parse reuses the last one's nodes
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var want any
 		wantErr := json.Unmarshal(data, &want)
 		n, err := parseJSON(data)
+		pn, perr := pool.parse(data)
+		require.Equal(t, err == nil, perr == nil, "pooled and plain parses disagree on %q", data)
+		if err == nil {
+			require.Equal(t, toAny(n), toAny(pn), "pooled and plain trees differ for %q", data)
+		} else {
+			require.Equal(t, err.Error(), perr.Error())
+		}
 		if (wantErr == nil) != (err == nil) {
 			// encoding/json rejects numbers out of float64 range; the reader keeps their text.
 			if _, isRange := wantErr.(*json.UnmarshalTypeError); isRange {

@@ -92,7 +92,7 @@ func describeNode(n *jnode) string {
 		}
 		return strconv.Quote(s)
 	case jNumber:
-		return n.str
+		return n.numText()
 	}
 	return n.kindName()
 }

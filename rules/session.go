@@ -5,6 +5,7 @@ package rules
 // one output, one crossing each way; it never panics.
 type Session struct {
 	coord *Coordinator
+	in    jpool // reads the inputs: an event's input allocates no nodes or known strings
 }
 
 // NewSession compiles the rules once and builds a coordinator. config is
@@ -66,15 +67,21 @@ func PanicText(p any) string {
 
 // Handle takes one input and returns one output, both JSON. An input with
 // "trace": false gets decisions without their per-rule trace ("traced": false).
-func (s *Session) Handle(input []byte) (out []byte) {
+func (s *Session) Handle(input []byte) []byte {
+	return s.AppendHandle(make([]byte, 0, 512), input)
+}
+
+// AppendHandle is Handle writing its output at the end of dst (which may be
+// the last output's buffer, emptied: the WebAssembly module keeps one).
+func (s *Session) AppendHandle(dst, input []byte) (out []byte) {
 	defer func() {
 		if p := recover(); p != nil {
-			out = marshalOutput(Output{Errors: []*Error{{Code: CodeInternal,
-				Message: "internal error, input skipped: " + PanicText(p)}}})
+			out = append(dst[:len(dst):len(dst)], marshalOutput(Output{Errors: []*Error{{Code: CodeInternal,
+				Message: "internal error, input skipped: " + PanicText(p)}}})...)
 		}
 	}()
 	o, noTrace := s.handle(input)
-	w := jw{b: make([]byte, 0, 512), noTrace: noTrace}
+	w := jw{b: dst, noTrace: noTrace}
 	w.output(&o)
 	return w.b
 }
@@ -93,7 +100,7 @@ func (s *Session) handle(input []byte) (Output, bool) {
 
 func (s *Session) run(input []byte) (Output, *jnode) {
 	c := s.coord
-	in, jerr := parseJSON(input)
+	in, jerr := s.in.parse(input)
 	if jerr != nil || in.kind != jObject {
 		msg := "the input must be a JSON object"
 		if jerr != nil {

@@ -33,7 +33,12 @@ type instance struct {
 	hidden  bool  // between pagehide and pageshow: no timer runs
 	stopped bool
 	ticks   int
+	out     []byte // the last output: handle writes each one over the last
 }
+
+// maxKeptOutput: an output buffer larger than this (a traced decision over many
+// rules) is not kept for the next input.
+const maxKeptOutput = 256 << 10
 
 // instanceStats is what an instance's stats() returns.
 type instanceStats struct {
@@ -120,7 +125,8 @@ func (in *instance) handleJS(_ js.Value, args []js.Value) (result any) {
 }
 
 // handle runs one input through the engine and arms the timer for its wakeAt.
-// It never panics.
+// The output is valid until the next handle: the caller reads it at once. It
+// never panics.
 func (in *instance) handle(input []byte) (out []byte) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -130,9 +136,12 @@ func (in *instance) handle(input []byte) (out []byte) {
 	if in.stopped {
 		return internalOutput("this engine was stopped", 0)
 	}
-	out = in.s.Handle(input)
+	if cap(in.out) > maxKeptOutput {
+		in.out = nil
+	}
+	in.out = in.s.AppendHandle(in.out[:0], input)
 	in.schedule(in.s.WakeAt())
-	return out
+	return in.out
 }
 
 // tick runs when the timer fires: the engine's output goes to emit.

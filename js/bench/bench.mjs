@@ -8,7 +8,9 @@
 // Environment: BENCH_RUNS (repeated runs, default 3; every figure is their median),
 // BENCH_EVENTS (events per run, default 10000), BENCH_SKIP (comma-separated sections to
 // skip: sizes, deps, startup, events, traced, burst, ccpburst, go, soak), BENCH_SIZES (rule counts,
-// default 10,1000), BENCH_TRACED_EVENTS (events of the run with a decision listener, default 2000), BENCH_MAX_RUN_S (a run of one system
+// default 10,1000), BENCH_WARMUP (events driven through each system before its first
+// measured run, default 1000: the browser compiles hot code better after a while, and
+// the first events are reported apart), BENCH_TRACED_EVENTS (events of the run with a decision listener, default 2000), BENCH_MAX_RUN_S (a run of one system
 // longer than this, default 20 s, is not repeated: its figures are of fewer runs, and the
 // table says how many), BENCH_SYNC_OPTIONS (extra
 // PresenceSync options as JSON for the per-event and burst runs), CHROMIUM_PATH.
@@ -21,8 +23,9 @@
 //    (fresh browser context: empty HTTP cache) and warm (same context, cached files);
 //  - per-event overhead: from Streams' onStateChange (its first subscriber, real Streams,
 //    fake CCP) to the Salesforce adapter's setStatus, p50 and p99 over BENCH_EVENTS
-//    events, with 10 and 1,000 rules, for presence-sync and for the baseline
-//    (baseline.js: the same rules, same page, same adapters), and their ratio;
+//    events (after BENCH_WARMUP events, reported apart), with 10 and 1,000 rules, for
+//    presence-sync and for the baseline (baseline.js: the same rules, same page, same
+//    adapters), and their ratio;
 //  - burst: BENCH_EVENTS Connect changes sent by the CCP in one tick: time until both
 //    systems show the final state, and whether they do;
 //  - memory: the module's linear memory and the page's JS heap after start-up and after
@@ -53,6 +56,10 @@ const OUT = process.env.BENCH_JSON || path.join(jsRoot, "test", "artifacts", "be
 const SIZES = (process.env.BENCH_SIZES ?? "10,1000").split(",").map(Number);
 /** Events of the run with a decision listener (its trace makes 1,000 rules slow). */
 const TRACED_EVENTS = Number(process.env.BENCH_TRACED_EVENTS ?? 2000);
+/** Events driven through each system before its first measured run (not counted in it). */
+const WARMUP = Math.max(0, Number(process.env.BENCH_WARMUP ?? 1000));
+/** @type {Record<string, any>} the warm-up events' figures, by rule count and system */
+const warmup = {};
 /** @type {Record<string, any>} per-event figures with a decision listener, by rule count */
 const traced = {};
 /** A run (per-event and burst of one system) longer than this is not repeated (ms). */
@@ -298,6 +305,13 @@ if (needBrowser) {
             const started = Date.now();
             if (system === "sync") await B("startSync", SYNC_OPTIONS);
             else await B("startBaseline");
+            if (!SKIP.has("events") && r === 0 && WARMUP > 0) {
+              log(`events: ${n} rules, ${system}, ${WARMUP} warm-up events`);
+              await B("reset");
+              await drive(frame, WARMUP, false);
+              await waitEvents(page, WARMUP);
+              (warmup[n] ??= {})[system] = { events: WARMUP, ...(await B("stats")) };
+            }
             if (!SKIP.has("events")) {
               log(`events: ${n} rules, ${system}, run ${r + 1}/${RUNS}`);
               await B("reset");
@@ -364,6 +378,7 @@ if (needBrowser) {
           const b = sum(ev.baseline);
           results.events[n] = { sync: s, baseline: b, ratioMean: s.mean / b.mean, ratioP50: s.p50 / b.p50, ratioP99: s.p99 / b.p99 };
           if (traced[n]) results.events[n].syncWithDecisionListener = traced[n];
+          if (warmup[n]) results.events[n].warmup = warmup[n];
         }
         if (!SKIP.has("burst")) {
           results.burst[n] = {
@@ -497,6 +512,8 @@ function table(R) {
       const r50 = e.sync.p50 / Math.max(e.baseline.p50, 5);
       const r99 = e.sync.p99 / Math.max(e.baseline.p99, 5);
       L.push(`| per event, ${n} rules: ratio p50 / p99 (mean) | ${r50.toFixed(1)}× / ${r99.toFixed(1)}× (${e.ratioMean.toFixed(1)}×) | ≤ ${TARGETS.ratio}× ${mark(r99 <= TARGETS.ratio && r50 <= TARGETS.ratio)} |`);
+      const w = e.warmup;
+      if (w?.sync && w?.baseline) L.push(`| per event, ${n} rules: the first ${w.sync.events} events after start (warm-up, not in the rows above): presence-sync / JS baseline p50 / p99 | ${us(w.sync.p50)} / ${us(w.sync.p99)}; ${us(w.baseline.p50)} / ${us(w.baseline.p99)} (1 run) | |`);
       const t = e.syncWithDecisionListener;
       // The listener read about n trace entries per Connect decision (none: no trace came).
       if (t) L.push(`| per event, ${n} rules, with a decision listener reading the per-rule trace: presence-sync p50 / p99 (mean) | ${us(t.p50)} / ${us(t.p99)} (${us(t.mean)}; ${t.events} events, 1 run; ${t.traceEntries ? `${Math.round(t.traceEntries / t.events)} trace entries read per event` : "NO TRACE was rendered"}) | |`);
