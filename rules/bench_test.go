@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -261,4 +262,26 @@ func BenchmarkSessionCycle(b *testing.B) {
 			}
 		})
 	}
+}
+
+// An input with "trace": false builds no per-rule trace: what an event costs in
+// memory does not grow with the number of rules (a burst of events in one tick
+// gives Go's collector in the browser no chance to run, so this is what the
+// module's memory grows by).
+func TestSessionWithoutTraceAllocatesNoTrace(t *testing.T) {
+	perCycle := func(n int) uint64 {
+		c := &sessionCycle{s: benchSession(t, n), prev: "Available"}
+		c.run(t)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const cycles = 200
+		for range cycles {
+			c.run(t)
+		}
+		runtime.ReadMemStats(&after)
+		return (after.TotalAlloc - before.TotalAlloc) / cycles
+	}
+	small, large := perCycle(10), perCycle(1000)
+	t.Logf("bytes per cycle: %d (10 rules), %d (1,000 rules)", small, large)
+	assert.Less(t, large, small+1024, "a trace of 1,000 rules (about 24 KB) was built")
 }

@@ -31,6 +31,11 @@ type Coordinator struct {
 	changedAt [numDestinations]int64
 	// unknown[i]: rule i targets a state missing from the live catalog.
 	unknown map[int]bool
+	// skipTrace: the decisions of the input being handled are written without
+	// their per-rule trace (Session, "trace": false), so none is kept; traceBuf
+	// is the buffer it is built in, reused from one event to the next.
+	skipTrace bool
+	traceBuf  []RuleTrace
 }
 
 type destState struct {
@@ -267,8 +272,16 @@ func (c *Coordinator) newDecision(now int64, ev *Event) *Decision {
 // the writes.
 func (c *Coordinator) decide(now int64, ev *Event) *Decision {
 	d := c.newDecision(now, ev)
-	c.eng.evaluateInto(ev, &c.snap, d)
-	if c.opts.Trace == "matched" {
+	if c.skipTrace {
+		// Nobody reads this decision's trace: it is built in a buffer kept for the
+		// next event and left out (a trace is a slice as long as the rules).
+		c.eng.evaluateInto(ev, &c.snap, d, c.traceBuf)
+		c.traceBuf = d.Rules
+		d.Rules = nil
+	} else {
+		c.eng.evaluateInto(ev, &c.snap, d, nil)
+	}
+	if c.opts.Trace == "matched" && d.Rules != nil {
 		kept := d.Rules[:0]
 		for _, t := range d.Rules {
 			if c.eng.rules[t.Index].Source == ev.Type {

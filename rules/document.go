@@ -85,6 +85,7 @@ var documentFields = []string{"rules", "connect", "salesforce", "$schema", "desc
 // parser collects diagnostics while reading a document.
 type parser struct {
 	data  []byte
+	pos   positioner // locates diagnostics in data
 	diags Diagnostics
 	// where each rule and each of its fields start, for located messages
 	ruleStart []int
@@ -108,7 +109,8 @@ func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, 
 		d.RuleIndex, d.RuleName = r.Index, r.Name
 	}
 	if off >= 0 && p.data != nil {
-		d.Line, d.Column, d.Snippet = position(p.data, off)
+		p.pos.data = p.data
+		d.Line, d.Column, d.Snippet = p.pos.at(off)
 	}
 	p.diags = append(p.diags, d)
 	return &p.diags[len(p.diags)-1]

@@ -307,21 +307,29 @@ type Decision struct {
 // the coordinator's job (Semantics 8–12).
 func (e *Engine) Evaluate(ev *Event, snap *Snapshot) Decision {
 	d := Decision{Event: *ev, Snapshot: *snap}
-	e.evaluateInto(ev, snap, &d)
+	e.evaluateInto(ev, snap, &d, nil)
 	return d
 }
 
-func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision) {
+// evaluateInto is Evaluate filling d. The per-rule trace goes in buf when it is large enough (the coordinator passes a reused
+// one when nobody will read the trace), else in a new slice.
+func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []RuleTrace) {
 	d.eng = e
+	blank := e.blank
+	if ev.Type > SourceNone && ev.Type < numSources {
+		blank = e.plans[ev.Type].blank
+	}
+	// One flat slice, filled by a copy rather than zeroed then set.
+	if cap(buf) >= len(blank) {
+		d.Rules = buf[:len(blank)]
+	} else {
+		d.Rules = make([]RuleTrace, len(blank))
+	}
+	copy(d.Rules, blank)
 	if ev.Type <= SourceNone || ev.Type >= numSources {
-		d.Rules = make([]RuleTrace, len(e.blank))
-		copy(d.Rules, e.blank)
 		return
 	}
 	p := &e.plans[ev.Type]
-	// One flat allocation, filled by a copy rather than zeroed then set.
-	d.Rules = make([]RuleTrace, len(p.blank))
-	copy(d.Rules, p.blank)
 
 	// Each operand is read once per event, not once per rule.
 	var known [OperandStatic]Value

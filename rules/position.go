@@ -1,35 +1,94 @@
 package rules
 
 import (
+	"bytes"
 	"strings"
+	"unicode/utf8"
 )
 
-// position turns a byte offset into a 1-based line and column (in runes) and
-// renders that line with a caret under the column.
+// positioner turns byte offsets of one document into 1-based lines and columns
+// (in runes) and renders the line with a caret under the column. It remembers
+// the last offset it was asked for, so a document's diagnostics, asked for in
+// the order they appear, cost one pass over the document in all; and it never
+// copies a whole line (a minified document is one long line). Its answers are
+// those of counting from the start every time.
+type positioner struct {
+	data []byte
+	off  int // the last offset asked for (0: none yet)
+	line int // its line
+	ls   int // where its line starts
+	col  int // its column
+}
+
+// position is a positioner's answer for one offset, for a one-off question.
 func position(data []byte, off int) (line, col int, snippet string) {
-	if off > len(data) {
-		off = len(data)
+	p := positioner{data: data}
+	return p.at(off)
+}
+
+func (p *positioner) at(off int) (line, col int, snippet string) {
+	data := p.data
+	off = max(0, min(off, len(data)))
+	if p.line == 0 || off < p.off {
+		p.off, p.line, p.ls, p.col = 0, 1, 0, 1
 	}
-	line = 1 + strings.Count(string(data[:off]), "\n")
-	ls := strings.LastIndexByte(string(data[:off]), '\n') + 1
+	// Advance from the last offset (always the start of a rune).
+	line, ls, col := p.line, p.ls, p.col
+	seg := data[p.off:off]
+	if n := bytes.Count(seg, []byte{'\n'}); n > 0 {
+		line += n
+		ls = p.off + bytes.LastIndexByte(seg, '\n') + 1
+		col = 1 + utf8.RuneCount(data[ls:off])
+	} else {
+		col += utf8.RuneCount(seg)
+	}
+	if off == len(data) || utf8.RuneStart(data[off]) {
+		p.off, p.line, p.ls, p.col = off, line, ls, col
+	}
+
+	// The line's end, without trailing carriage returns.
 	le := len(data)
-	if j := strings.IndexByte(string(data[off:]), '\n'); j >= 0 {
+	if j := bytes.IndexByte(data[off:], '\n'); j >= 0 {
 		le = off + j
 	}
-	prefix := []rune(string(data[ls:off]))
-	col = len(prefix) + 1
-	text := []rune(strings.TrimRight(string(data[ls:le]), "\r"))
-	// Keep long (minified) lines readable: a window around the column.
-	from := 0
+	for le > ls && data[le-1] == '\r' {
+		le--
+	}
+	// Keep long (minified) lines readable: a window of 100 runes, the caret 40
+	// runes in when the column is past 60.
+	from := ls
+	caret := col - 1
 	if col > 60 {
-		from = col - 40
+		from = off
+		for range 40 - 1 {
+			_, size := utf8.DecodeLastRune(data[ls:from])
+			from -= size
+		}
+		caret = 40 - 1
 	}
-	to := min(len(text), from+100)
-	shown := strings.ReplaceAll(string(text[from:to]), "\t", " ")
-	caretCol := col - 1 - from
-	if caretCol > len([]rune(shown)) {
-		caretCol = len([]rune(shown))
+	to := from
+	for k := 0; k < 100 && to < le; k++ {
+		_, size := utf8.DecodeRune(data[to:le])
+		to += size
 	}
-	snippet = "  | " + shown + "\n  | " + strings.Repeat(" ", caretCol) + "^"
+	shown := strings.ReplaceAll(runesText(data[from:to]), "\t", " ")
+	if n := utf8.RuneCountInString(shown); caret > n {
+		caret = n
+	}
+	snippet = "  | " + shown + "\n  | " + strings.Repeat(" ", caret) + "^"
 	return line, col, snippet
+}
+
+// runesText is b as text, each byte that is not UTF-8 shown as U+FFFD.
+func runesText(b []byte) string {
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b)+8)
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		out = utf8.AppendRune(out, r)
+		b = b[size:]
+	}
+	return string(out)
 }

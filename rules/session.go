@@ -87,27 +87,28 @@ func (s *Session) AppendHandle(dst, input []byte) (out []byte) {
 }
 
 // handle runs one input. noTrace: the input said "trace": false, so its
-// decisions are written without their per-rule trace (the shim asks for it only
-// when something will read it: a decision listener or debug logging).
-func (s *Session) handle(input []byte) (Output, bool) {
-	o, in := s.run(input)
-	if in == nil {
-		return o, false
-	}
-	t := in.get("trace")
-	return o, t != nil && t.kind == jBool && !t.b
-}
-
-func (s *Session) run(input []byte) (Output, *jnode) {
-	c := s.coord
+// decisions are built and written without their per-rule trace (the shim asks
+// for it only when something will read it: a decision listener or debug
+// logging).
+func (s *Session) handle(input []byte) (o Output, noTrace bool) {
 	in, jerr := s.in.parse(input)
 	if jerr != nil || in.kind != jObject {
 		msg := "the input must be a JSON object"
 		if jerr != nil {
 			msg += ": " + jerr.Error()
 		}
-		return Output{Errors: []*Error{invalidEvent("", msg)}, WakeAt: c.wakeAt()}, nil
+		return Output{Errors: []*Error{invalidEvent("", msg)}, WakeAt: s.coord.wakeAt()}, false
 	}
+	t := in.get("trace")
+	noTrace = t != nil && t.kind == jBool && !t.b
+	s.coord.skipTrace = noTrace
+	defer func() { s.coord.skipTrace = false }()
+	return s.run(in), noTrace
+}
+
+// run runs one input object.
+func (s *Session) run(in *jnode) Output {
+	c := s.coord
 	now := int64(0)
 	if n, err := in.get("now").number(); err == nil && n.OK {
 		now = int64(n.V)
@@ -117,24 +118,24 @@ func (s *Session) run(input []byte) (Output, *jnode) {
 	case "event":
 		ev, err := eventFromNode(in.get("event"))
 		if err != nil {
-			return Output{Errors: []*Error{err.(*Error)}, WakeAt: c.wakeAt()}, in
+			return Output{Errors: []*Error{err.(*Error)}, WakeAt: c.wakeAt()}
 		}
-		return c.HandleEvent(now, ev), in
+		return c.HandleEvent(now, ev)
 	case "result":
 		id, _ := in.get("id").number()
 		ok := in.get("ok")
 		typ, msg := platformError(in.get("error"))
-		return c.HandleResult(now, int64(id.V), ok != nil && ok.kind == jBool && ok.b, typ, msg), in
+		return c.HandleResult(now, int64(id.V), ok != nil && ok.kind == jBool && ok.b, typ, msg)
 	case "tick":
-		return c.Tick(now), in
+		return c.Tick(now)
 	case "leader":
 		l := in.get("leader")
-		return c.SetLeader(now, l != nil && l.kind == jBool && l.b), in
+		return c.SetLeader(now, l != nil && l.kind == jBool && l.b)
 	case "start":
 		st, live := startFromNode(in)
-		return c.Start(now, st, live), in
+		return c.Start(now, st, live)
 	}
-	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(op)+"; allowed: start, event, result, tick, leader")}, WakeAt: c.wakeAt()}, in
+	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(op)+"; allowed: start, event, result, tick, leader")}, WakeAt: c.wakeAt()}
 }
 
 // startFromNode reads what the platforms report at start.
