@@ -478,8 +478,8 @@ func (c *Coordinator) plan(now int64, a *Action) {
 }
 
 // effective is the state a destination is in, or will be in once the writes
-// already planned complete; why says so, for a skipped write (a function, so
-// that an event that writes does not build the sentence).
+// already planned complete, and why; the sentence for a skipped write is built
+// from why only when a write is skipped (why.reason), not for every event.
 func (c *Coordinator) effective(d Destination) (string, effectiveWhy) {
 	ds := &c.dests[d]
 	switch {
