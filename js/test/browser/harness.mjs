@@ -93,16 +93,7 @@ export async function startHarness() {
       return prepare(await context.newPage(), urlPath);
     },
     async open(urlPath) {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
-      /** @type {string[]} */
-      const errors = [];
-      page.on("pageerror", (e) => errors.push(String(e)));
-      page.on("console", (m) => {
-        if (process.env.BROWSER_LOG) console.log(`[browser ${m.type()}] ${m.text()}`);
-      });
-      Object.defineProperty(page, "pageErrors", { value: errors });
-      await page.goto(base + urlPath);
-      return page;
+      return prepare(await browser.newPage({ viewport: { width: 1280, height: 860 } }), urlPath);
     },
     async close() {
       await browser.close();
