@@ -313,6 +313,17 @@ func (c *Coordinator) apply(now int64, ev *Event) (contactEnded bool) {
 			s.ConnectPreviousState = ev.OldState
 		}
 		s.ConnectState = ev.NewState
+		s.ConnectStateType = ev.StateType
+		if ev.HasContacts {
+			s.ConnectContacts = append(s.ConnectContacts[:0], ev.Contacts...)
+			s.ConnectContactsKnown = true
+		}
+		if ev.HasNextState {
+			s.ConnectNextState = ev.NextState
+		}
+		if ev.RoutingProfile != "" {
+			s.ConnectRoutingProfile = ev.RoutingProfile
+		}
 		contactEnded = IsOnContact(s.ConnectPreviousState) && !IsOnContact(ev.NewState)
 	case SourceSalesforceStateChange:
 		c.changedAt[DestinationSalesforce] = now
@@ -339,6 +350,17 @@ func (c *Coordinator) apply(now int64, ev *Event) (contactEnded bool) {
 		}
 		if ev.NewWorkload.OK {
 			s.Workload = ev.NewWorkload
+		}
+		if ev.ConfiguredInterruptibleCapacity.OK {
+			s.ConfiguredInterruptibleCapacity = ev.ConfiguredInterruptibleCapacity
+		}
+		if ev.PreviousInterruptibleWorkload.OK {
+			s.PreviousInterruptibleWorkload = ev.PreviousInterruptibleWorkload
+		} else if ev.NewInterruptibleWorkload.OK {
+			s.PreviousInterruptibleWorkload = s.InterruptibleWorkload
+		}
+		if ev.NewInterruptibleWorkload.OK {
+			s.InterruptibleWorkload = ev.NewInterruptibleWorkload
 		}
 	}
 	return contactEnded

@@ -454,6 +454,34 @@ func readOperand(o Operand, static Value, ev *Event, snap *Snapshot) Value {
 		return pct(pick(ev.PreviousWorkload, snap.PreviousWorkload), pick(ev.ConfiguredCapacity, snap.ConfiguredCapacity))
 	case OperandNewWorkloadPct:
 		return pct(pick(ev.NewWorkload, snap.Workload), pick(ev.ConfiguredCapacity, snap.ConfiguredCapacity))
+	case OperandChangeReason:
+		// The reason of the Salesforce change being handled, never a remembered one.
+		if ev.Type == SourceSalesforceStateChange || ev.Type == SourceSalesforceLogout {
+			return TextValue(ev.Reason)
+		}
+		return TextValue("")
+	case OperandConfiguredInterruptibleCapacity:
+		return numValue(pick(ev.ConfiguredInterruptibleCapacity, snap.ConfiguredInterruptibleCapacity))
+	case OperandPreviousInterruptibleWorkload:
+		return numValue(pick(ev.PreviousInterruptibleWorkload, snap.PreviousInterruptibleWorkload))
+	case OperandNewInterruptibleWorkload:
+		return numValue(pick(ev.NewInterruptibleWorkload, snap.InterruptibleWorkload))
+	case OperandPreviousInterruptibleWorkloadPct:
+		return pct(pick(ev.PreviousInterruptibleWorkload, snap.PreviousInterruptibleWorkload),
+			pick(ev.ConfiguredInterruptibleCapacity, snap.ConfiguredInterruptibleCapacity))
+	case OperandNewInterruptibleWorkloadPct:
+		return pct(pick(ev.NewInterruptibleWorkload, snap.InterruptibleWorkload),
+			pick(ev.ConfiguredInterruptibleCapacity, snap.ConfiguredInterruptibleCapacity))
+	case OperandConnectNextState:
+		if ev.Type == SourceConnectStateChange && ev.HasNextState {
+			return TextValue(ev.NextState)
+		}
+		return TextValue(snap.ConnectNextState)
+	case OperandConnectRoutingProfile:
+		if ev.Type == SourceConnectStateChange && ev.RoutingProfile != "" {
+			return TextValue(ev.RoutingProfile)
+		}
+		return TextValue(snap.ConnectRoutingProfile)
 	}
 	return Value{}
 }

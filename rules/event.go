@@ -10,6 +10,19 @@ type Event struct {
 	// Connect Agent State Change
 	OldState string `json:"oldState,omitempty"`
 	NewState string `json:"newState,omitempty"`
+	// StateType is the type Streams gives the new state: routable, not_routable,
+	// offline, system or error ("" when the event does not say).
+	StateType string `json:"stateType,omitempty"`
+	// Contacts are the agent's contacts (agent.getContacts()) when the event
+	// carries them (HasContacts); an event without them leaves what is known.
+	Contacts    []Contact `json:"contacts,omitempty"`
+	HasContacts bool      `json:"-"`
+	// NextState is the state queued in Connect (the snapshot's nextState), ""
+	// when none; HasNextState says whether the event carries it at all.
+	NextState    string `json:"nextState,omitempty"`
+	HasNextState bool   `json:"-"`
+	// RoutingProfile is the agent's routing profile name ("" when not carried).
+	RoutingProfile string `json:"routingProfile,omitempty"`
 	// Salesforce Agent State Change
 	StatusID      string `json:"statusId,omitempty"`
 	StatusAPIName string `json:"statusApiName,omitempty"`
@@ -23,7 +36,22 @@ type Event struct {
 	ConfiguredCapacity OptNum `json:"configuredCapacity,omitzero"`
 	PreviousWorkload   OptNum `json:"previousWorkload,omitzero"`
 	NewWorkload        OptNum `json:"newWorkload,omitzero"`
+	// Winter '24 interruptible capacity (Omni-Channel), when the payload has it.
+	ConfiguredInterruptibleCapacity OptNum `json:"configuredInterruptibleCapacity,omitzero"`
+	PreviousInterruptibleWorkload   OptNum `json:"previousInterruptibleWorkload,omitzero"`
+	NewInterruptibleWorkload        OptNum `json:"newInterruptibleWorkload,omitzero"`
 }
+
+// Contact is one of the agent's contacts as Streams reports it: its channel
+// ("voice", "queue_callback", "chat", "task", ...) and its state ("connecting",
+// "connected", "ended", "error", ...).
+type Contact struct {
+	Type  string `json:"type"`
+	State string `json:"state"`
+}
+
+// maxContacts bounds the contacts an event may carry (an agent has a handful).
+const maxContacts = 64
 
 // maxFieldLen bounds any string in an event: platform names are short, and a
 // huge string is hostile input.
@@ -41,9 +69,10 @@ func DecodeEvent(data []byte) (Event, error) {
 }
 
 var eventStringFields = [...]string{"oldState", "newState", "statusId", "statusApiName", "statusName",
-	"reason", "workItemId", "workId", "serviceChannel"}
+	"reason", "workItemId", "workId", "serviceChannel", "stateType", "routingProfile"}
 
-var eventNumberFields = [...]string{"configuredCapacity", "previousWorkload", "newWorkload"}
+var eventNumberFields = [...]string{"configuredCapacity", "previousWorkload", "newWorkload",
+	"configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"}
 
 func eventFromNode(n *jnode) (Event, error) {
 	var ev Event
@@ -64,7 +93,7 @@ func eventFromNode(n *jnode) (Event, error) {
 		return ev, invalidEvent("type", err.Error())
 	}
 	strs := [...]*string{&ev.OldState, &ev.NewState, &ev.StatusID, &ev.StatusAPIName, &ev.StatusName,
-		&ev.Reason, &ev.WorkItemID, &ev.WorkID, &ev.ServiceChannel}
+		&ev.Reason, &ev.WorkItemID, &ev.WorkID, &ev.ServiceChannel, &ev.StateType, &ev.RoutingProfile}
 	for i, name := range eventStringFields {
 		f := n.get(name)
 		v, ok := f.text()
@@ -76,7 +105,8 @@ func eventFromNode(n *jnode) (Event, error) {
 		}
 		*strs[i] = v
 	}
-	nums := [...]*OptNum{&ev.ConfiguredCapacity, &ev.PreviousWorkload, &ev.NewWorkload}
+	nums := [...]*OptNum{&ev.ConfiguredCapacity, &ev.PreviousWorkload, &ev.NewWorkload,
+		&ev.ConfiguredInterruptibleCapacity, &ev.PreviousInterruptibleWorkload, &ev.NewInterruptibleWorkload}
 	for i, name := range eventNumberFields {
 		v, err := n.get(name).number()
 		if err != nil {
@@ -84,15 +114,62 @@ func eventFromNode(n *jnode) (Event, error) {
 		}
 		*nums[i] = v
 	}
+	if f := n.get("nextState"); f != nil {
+		v, ok := f.text()
+		if !ok {
+			return ev, invalidEvent("nextState", "nextState must be a string (the state queued in Connect, \"\" for none), got "+f.kindName())
+		}
+		if len(v) > maxFieldLen {
+			return ev, invalidEvent("nextState", "nextState is too long ("+itoa(len(v))+" bytes; at most "+itoa(maxFieldLen)+")")
+		}
+		ev.NextState, ev.HasNextState = v, true
+	}
+	if f := n.get("contacts"); !f.absent() {
+		cs, err := contactsFromNode(f)
+		if err != nil {
+			return ev, err
+		}
+		ev.Contacts, ev.HasContacts = cs, true
+	}
 	if ev.Type == SourceConnectStateChange && ev.NewState == "" {
 		return ev, invalidEvent("newState", "a Connect Agent State Change needs newState, the state the agent is now in")
 	}
 	return ev, nil
 }
 
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+// contactsFromNode reads a contacts array: [{"type": "voice", "state": "connected"}, ...].
+func contactsFromNode(f *jnode) ([]Contact, *Error) {
+	if f.kind != jArray {
+		return nil, invalidEvent("contacts", "contacts must be an array of {type, state}, got "+f.kindName())
+	}
+	if len(f.vals) > maxContacts {
+		return nil, invalidEvent("contacts", "contacts has "+itoa(len(f.vals))+" entries; at most "+itoa(maxContacts))
+	}
+	cs := make([]Contact, 0, len(f.vals))
+	for i, el := range f.vals {
+		field := "contacts[" + itoa(i) + "]"
+		if el.kind != jObject {
+			return nil, invalidEvent(field, field+" must be an object {type, state}, got "+el.kindName())
+		}
+		var c Contact
+		for _, m := range [...]struct {
+			key string
+			dst *string
+		}{{"type", &c.Type}, {"state", &c.State}} {
+			g := el.get(m.key)
+			v, ok := g.text()
+			if !ok {
+				return nil, invalidEvent(field+"."+m.key, field+"."+m.key+" must be a string, got "+g.kindName())
+			}
+			if len(v) > maxFieldLen {
+				return nil, invalidEvent(field+"."+m.key, field+"."+m.key+" is too long")
+			}
+			*m.dst = v
+		}
+		cs = append(cs, c)
+	}
+	return cs, nil
+}
 
 func invalidEvent(field, msg string) *Error {
 	return &Error{Code: CodeInvalidEvent, Field: field, Message: "ignored a malformed event: " + msg}
@@ -102,14 +179,27 @@ func invalidEvent(field, msg string) *Error {
 type Snapshot struct {
 	ConnectState         string `json:"connectState"`
 	ConnectPreviousState string `json:"connectPreviousState,omitempty"`
-	// ConnectNextState is a state sent with enqueueNextState, applied when the contact ends.
-	ConnectNextState   string `json:"connectNextState,omitempty"`
-	SalesforceStatus   string `json:"salesforceStatus"` // DeveloperName; "Offline" while logged out
-	SalesforceStatusID string `json:"salesforceStatusId,omitempty"`
-	ConfiguredCapacity OptNum `json:"configuredCapacity,omitzero"`
-	PreviousWorkload   OptNum `json:"previousWorkload,omitzero"`
-	Workload           OptNum `json:"workload,omitzero"`
-	ServiceChannel     string `json:"serviceChannel,omitempty"` // of the last work accepted
+	// ConnectStateType is the type of the current state as Streams reports it.
+	ConnectStateType string `json:"connectStateType,omitempty"`
+	// ConnectNextState is the state queued in Connect (Streams' nextState, or
+	// a state this engine sent with enqueueNextState), applied when the contact ends.
+	ConnectNextState string `json:"connectNextState,omitempty"`
+	// ConnectContacts are the agent's contacts as last reported; ConnectContactsKnown
+	// says whether any event has reported them (else "on a contact" is read from
+	// the state name, Semantics 12).
+	ConnectContacts       []Contact `json:"connectContacts,omitempty"`
+	ConnectContactsKnown  bool      `json:"-"`
+	ConnectRoutingProfile string    `json:"connectRoutingProfile,omitempty"`
+	SalesforceStatus      string    `json:"salesforceStatus"` // DeveloperName; "Offline" while logged out
+	SalesforceStatusID    string    `json:"salesforceStatusId,omitempty"`
+	ConfiguredCapacity    OptNum    `json:"configuredCapacity,omitzero"`
+	PreviousWorkload      OptNum    `json:"previousWorkload,omitzero"`
+	Workload              OptNum    `json:"workload,omitzero"`
+	// Winter '24 interruptible capacity.
+	ConfiguredInterruptibleCapacity OptNum `json:"configuredInterruptibleCapacity,omitzero"`
+	PreviousInterruptibleWorkload   OptNum `json:"previousInterruptibleWorkload,omitzero"`
+	InterruptibleWorkload           OptNum `json:"interruptibleWorkload,omitzero"`
+	ServiceChannel                  string `json:"serviceChannel,omitempty"` // of the last work accepted
 }
 
 // Catalog is what the live platforms (or the document) say exists.

@@ -35,6 +35,23 @@ func TestDecodeEventValid(t *testing.T) {
 		{`{"type": "Connect Agent State Change", "newState": "Lunch", "oldState": null, "extra": {"ignored": true}}`,
 			Event{Type: SourceConnectStateChange, NewState: "Lunch"}},
 		{`{"type": "CONNECT_AGENT_STATE_CHANGE", "newState": "Lunch"}`, Event{Type: SourceConnectStateChange, NewState: "Lunch"}},
+		// What Streams reports besides the state's name (Semantics 12, 16, 19).
+		{`{"type": "Connect Agent State Change", "oldState": "Busy", "newState": "AfterCallWork", "stateType": "system",
+		   "nextState": "Lunch", "contacts": [{"type": "voice", "state": "ended"}, {"type": "chat", "state": "connected"}],
+		   "routingProfile": "Basic Routing Profile"}`,
+			Event{Type: SourceConnectStateChange, OldState: "Busy", NewState: "AfterCallWork", StateType: "system",
+				NextState: "Lunch", HasNextState: true, RoutingProfile: "Basic Routing Profile", HasContacts: true,
+				Contacts: []Contact{{Type: "voice", State: "ended"}, {Type: "chat", State: "connected"}}}},
+		// An empty list and an empty next state are said, not missing.
+		{`{"type": "Connect Agent State Change", "newState": "Available", "contacts": [], "nextState": ""}`,
+			Event{Type: SourceConnectStateChange, NewState: "Available", HasContacts: true, Contacts: []Contact{}, HasNextState: true}},
+		{`{"type": "Connect Agent State Change", "newState": "Available", "contacts": null}`,
+			Event{Type: SourceConnectStateChange, NewState: "Available"}},
+		// Winter '24 interruptible capacity, numbers as strings too.
+		{`{"type": "Salesforce Workload Changed", "configuredCapacity": 5, "newWorkload": 2, "configuredInterruptibleCapacity": "2",
+		   "previousInterruptibleWorkload": 0, "newInterruptibleWorkload": "1"}`,
+			Event{Type: SourceSalesforceWorkloadChanged, ConfiguredCapacity: Num(5), NewWorkload: Num(2),
+				ConfiguredInterruptibleCapacity: Num(2), PreviousInterruptibleWorkload: Num(0), NewInterruptibleWorkload: Num(1)}},
 	}
 	for _, c := range cases {
 		t.Run(c.in, func(t *testing.T) {
@@ -68,6 +85,12 @@ func TestDecodeEventInvalid(t *testing.T) {
 		{`{"type": "Salesforce Workload Changed", "previousWorkload": 1e400}`, "previousWorkload", "expected a number"},
 		{`{"type": "Salesforce Workload Changed", "previousWorkload": "1e3"}`, "previousWorkload", "expected a number"},
 		{`{"type": "Salesforce Work Accepted", "workItemId": "` + strings.Repeat("5", 5000) + `"}`, "workItemId", "too long"},
+		{`{"type": "Connect Agent State Change", "newState": "Lunch", "contacts": {"type": "voice"}}`, "contacts", "must be an array"},
+		{`{"type": "Connect Agent State Change", "newState": "Lunch", "contacts": ["voice"]}`, "contacts[0]", "must be an object"},
+		{`{"type": "Connect Agent State Change", "newState": "Lunch", "contacts": [{"type": "chat", "state": 1}]}`, "contacts[0].state", "must be a string, got a number"},
+		{`{"type": "Connect Agent State Change", "newState": "Lunch", "nextState": false}`, "nextState", "must be a string"},
+		{`{"type": "Connect Agent State Change", "newState": "Lunch", "stateType": 3}`, "stateType", "must be a string"},
+		{`{"type": "Salesforce Workload Changed", "newInterruptibleWorkload": "x"}`, "newInterruptibleWorkload", `got the string "x"`},
 	}
 	for _, c := range cases {
 		t.Run(c.in[:min(len(c.in), 80)], func(t *testing.T) {
@@ -119,5 +142,43 @@ func TestEventSummary(t *testing.T) {
 	} {
 		ev := fxEvent(t, in)
 		assert.Equal(t, want, ev.Summary())
+	}
+}
+
+func TestAddedOperandsRead(t *testing.T) {
+	snap := &Snapshot{ConnectNextState: "Break", ConnectRoutingProfile: "Sales", ConfiguredInterruptibleCapacity: Num(4),
+		PreviousInterruptibleWorkload: Num(1), InterruptibleWorkload: Num(2)}
+	connect := &Event{Type: SourceConnectStateChange, NewState: "AfterCallWork", NextState: "Lunch", HasNextState: true, RoutingProfile: "Support"}
+	connectBare := &Event{Type: SourceConnectStateChange, NewState: "Available"}
+	status := &Event{Type: SourceSalesforceStateChange, StatusAPIName: "Lunch", Reason: "OmniSupervisorStatusChange"}
+	logout := &Event{Type: SourceSalesforceLogout, Reason: "OmniSupervisorLogout"}
+	workload := &Event{Type: SourceSalesforceWorkloadChanged, ConfiguredInterruptibleCapacity: Num(2), NewInterruptibleWorkload: Num(1)}
+	zeroCap := &Event{Type: SourceSalesforceWorkloadChanged, ConfiguredInterruptibleCapacity: Num(0), NewInterruptibleWorkload: Num(1)}
+	cases := []struct {
+		name string
+		o    Operand
+		ev   *Event
+		want Value
+	}{
+		{"reason of a status change", OperandChangeReason, status, TextValue("OmniSupervisorStatusChange")},
+		{"reason of a logout", OperandChangeReason, logout, TextValue("OmniSupervisorLogout")},
+		{"no reason on a Connect event, never a remembered one", OperandChangeReason, connect, TextValue("")},
+		{"next state from the event", OperandConnectNextState, connect, TextValue("Lunch")},
+		{"next state remembered", OperandConnectNextState, connectBare, TextValue("Break")},
+		{"next state on a Salesforce event", OperandConnectNextState, status, TextValue("Break")},
+		{"routing profile from the event", OperandConnectRoutingProfile, connect, TextValue("Support")},
+		{"routing profile remembered", OperandConnectRoutingProfile, connectBare, TextValue("Sales")},
+		{"interruptible capacity from the event", OperandConfiguredInterruptibleCapacity, workload, Value{Kind: Number, Num: 2}},
+		{"interruptible capacity remembered", OperandConfiguredInterruptibleCapacity, status, Value{Kind: Number, Num: 4}},
+		{"new interruptible workload", OperandNewInterruptibleWorkload, workload, Value{Kind: Number, Num: 1}},
+		{"previous interruptible workload remembered", OperandPreviousInterruptibleWorkload, workload, Value{Kind: Number, Num: 1}},
+		{"new interruptible pct", OperandNewInterruptibleWorkloadPct, workload, Value{Kind: Number, Num: 50}},
+		{"previous interruptible pct over the event's capacity", OperandPreviousInterruptibleWorkloadPct, workload, Value{Kind: Number, Num: 50}},
+		{"pct unavailable at capacity 0", OperandNewInterruptibleWorkloadPct, zeroCap, Value{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, readOperand(c.o, Value{}, c.ev, snap))
+		})
 	}
 }

@@ -156,6 +156,14 @@ func (w *jw) event(e *Event) {
 	o.str("type", e.Type.String())
 	o.strOmit("oldState", e.OldState)
 	o.strOmit("newState", e.NewState)
+	o.strOmit("stateType", e.StateType)
+	if e.HasContacts {
+		o.k("contacts").contacts(e.Contacts)
+	}
+	if e.HasNextState {
+		o.str("nextState", e.NextState)
+	}
+	o.strOmit("routingProfile", e.RoutingProfile)
 	o.strOmit("statusId", e.StatusID)
 	o.strOmit("statusApiName", e.StatusAPIName)
 	o.strOmit("statusName", e.StatusName)
@@ -166,19 +174,44 @@ func (w *jw) event(e *Event) {
 	o.optNum("configuredCapacity", e.ConfiguredCapacity)
 	o.optNum("previousWorkload", e.PreviousWorkload)
 	o.optNum("newWorkload", e.NewWorkload)
+	o.optNum("configuredInterruptibleCapacity", e.ConfiguredInterruptibleCapacity)
+	o.optNum("previousInterruptibleWorkload", e.PreviousInterruptibleWorkload)
+	o.optNum("newInterruptibleWorkload", e.NewInterruptibleWorkload)
 	o.end()
+}
+
+func (w *jw) contacts(cs []Contact) {
+	w.b = append(w.b, '[')
+	for i := range cs {
+		if i > 0 {
+			w.b = append(w.b, ',')
+		}
+		o := w.obj()
+		o.str("type", cs[i].Type)
+		o.str("state", cs[i].State)
+		o.end()
+	}
+	w.b = append(w.b, ']')
 }
 
 func (w *jw) snapshot(s *Snapshot) {
 	o := w.obj()
 	o.str("connectState", s.ConnectState)
 	o.strOmit("connectPreviousState", s.ConnectPreviousState)
+	o.strOmit("connectStateType", s.ConnectStateType)
 	o.strOmit("connectNextState", s.ConnectNextState)
+	if s.ConnectContactsKnown {
+		o.k("connectContacts").contacts(s.ConnectContacts)
+	}
+	o.strOmit("connectRoutingProfile", s.ConnectRoutingProfile)
 	o.str("salesforceStatus", s.SalesforceStatus)
 	o.strOmit("salesforceStatusId", s.SalesforceStatusID)
 	o.optNum("configuredCapacity", s.ConfiguredCapacity)
 	o.optNum("previousWorkload", s.PreviousWorkload)
 	o.optNum("workload", s.Workload)
+	o.optNum("configuredInterruptibleCapacity", s.ConfiguredInterruptibleCapacity)
+	o.optNum("previousInterruptibleWorkload", s.PreviousInterruptibleWorkload)
+	o.optNum("interruptibleWorkload", s.InterruptibleWorkload)
 	o.strOmit("serviceChannel", s.ServiceChannel)
 	o.end()
 }

@@ -52,6 +52,17 @@ const (
 	OperandNewWorkload
 	OperandNewWorkloadPct
 	OperandConfiguredCapacity
+	// Added by this project (DESIGN.md Semantics 16).
+	OperandChangeReason
+	OperandConfiguredInterruptibleCapacity
+	OperandPreviousInterruptibleWorkload
+	OperandNewInterruptibleWorkload
+	OperandPreviousInterruptibleWorkloadPct
+	OperandNewInterruptibleWorkloadPct
+	OperandConnectNextState
+	OperandConnectRoutingProfile
+	// OperandStatic stays last: arrays of the operands read from events are
+	// sized [OperandStatic].
 	OperandStatic
 )
 
@@ -66,6 +77,14 @@ var operandLabels = [...]string{
 	"Salesforce New Workload",
 	"Salesforce New Workload Pct",
 	"Salesforce Configured Capacity",
+	"Salesforce Change Reason",
+	"Salesforce Configured Interruptible Capacity",
+	"Salesforce Previous Interruptible Workload",
+	"Salesforce New Interruptible Workload",
+	"Salesforce Previous Interruptible Workload Pct",
+	"Salesforce New Interruptible Workload Pct",
+	"Connect Agent Next State",
+	"Connect Routing Profile",
 	"Static Value",
 }
 
@@ -83,7 +102,9 @@ func (o Operand) MarshalText() ([]byte, error) { return []byte(o.String()), nil 
 func (o Operand) numeric() bool {
 	switch o {
 	case OperandPreviousWorkload, OperandPreviousWorkloadPct, OperandNewWorkload,
-		OperandNewWorkloadPct, OperandConfiguredCapacity:
+		OperandNewWorkloadPct, OperandConfiguredCapacity,
+		OperandConfiguredInterruptibleCapacity, OperandPreviousInterruptibleWorkload, OperandNewInterruptibleWorkload,
+		OperandPreviousInterruptibleWorkloadPct, OperandNewInterruptibleWorkloadPct:
 		return true
 	}
 	return false

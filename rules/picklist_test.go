@@ -47,7 +47,10 @@ func TestPicklistLabels(t *testing.T) {
 		"Salesforce Work Accepted", "Salesforce Workload Changed"}, SourceLabels())
 	assert.Equal(t, []string{"Connect Agent New State", "Connect Agent Old State", "Salesforce Agent New State",
 		"Salesforce Service Channel", "Salesforce Previous Workload", "Salesforce Previous Workload Pct",
-		"Salesforce New Workload", "Salesforce New Workload Pct", "Salesforce Configured Capacity", "Static Value"}, OperandLabels())
+		"Salesforce New Workload", "Salesforce New Workload Pct", "Salesforce Configured Capacity",
+		"Salesforce Change Reason", "Salesforce Configured Interruptible Capacity", "Salesforce Previous Interruptible Workload",
+		"Salesforce New Interruptible Workload", "Salesforce Previous Interruptible Workload Pct",
+		"Salesforce New Interruptible Workload Pct", "Connect Agent Next State", "Connect Routing Profile", "Static Value"}, OperandLabels())
 	assert.Equal(t, []string{"Equal to", "Not equal to", "Greater than", "Greater than or equal to", "Less than",
 		"Less than or equal to"}, ComparatorLabels())
 	assert.Equal(t, []string{"Salesforce Agent State", "Connect Agent State"}, DestinationLabels())

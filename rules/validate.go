@@ -144,7 +144,8 @@ func operandIsText(o Operand, v Value) bool {
 	switch o {
 	case OperandStatic:
 		return v.Kind == Text
-	case OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState, OperandServiceChannel:
+	case OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState, OperandServiceChannel,
+		OperandChangeReason, OperandConnectNextState, OperandConnectRoutingProfile:
 		return true
 	}
 	return false
