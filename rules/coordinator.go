@@ -275,11 +275,11 @@ func (c *Coordinator) decide(now int64, ev *Event) *Decision {
 	if c.skipTrace {
 		// Nobody reads this decision's trace: it is built in a buffer kept for the
 		// next event and left out (a trace is a slice as long as the rules).
-		c.eng.evaluateInto(ev, &c.snap, d, c.traceBuf)
+		c.eng.evaluateInto(ev, &c.snap, d, c.traceBuf, Cooldown{})
 		c.traceBuf = d.Rules
 		d.Rules = nil
 	} else {
-		c.eng.evaluateInto(ev, &c.snap, d, nil)
+		c.eng.evaluateInto(ev, &c.snap, d, nil, Cooldown{})
 	}
 	if c.opts.Trace == "matched" && d.Rules != nil {
 		kept := d.Rules[:0]

@@ -10,6 +10,9 @@ type Document struct {
 	Rules      []Rule            `json:"rules"`
 	Connect    ConnectCatalog    `json:"connect"`
 	Salesforce SalesforceCatalog `json:"salesforce"`
+	// Options is the document's "options" object as written (nil when absent):
+	// the browser options of DESIGN.md "Browser API"; those passed to start win.
+	Options []byte `json:"-"`
 }
 
 // Rule mirrors the CTI adapter's presence sync rule record.
@@ -25,6 +28,9 @@ type Rule struct {
 	OperandBValue Value       `json:"operandBValue"`
 	Destination   Destination `json:"destination"`
 	Value         string      `json:"value"`
+	// CooldownMs: after the rule issues a write it does not fire again for this
+	// long (Semantics 18); 0: no cooldown.
+	CooldownMs int64 `json:"cooldownMs,omitempty"`
 }
 
 // Label is how messages refer to the rule: its name, else its index.
@@ -78,9 +84,9 @@ type SalesforceCatalog struct {
 }
 
 var ruleFields = []string{"name", "active", "source", "operandA", "operandAValue", "comparator",
-	"operandB", "operandBValue", "destination", "value", "description"}
+	"operandB", "operandBValue", "destination", "value", "description", "cooldownMs"}
 
-var documentFields = []string{"rules", "connect", "salesforce", "$schema", "description"}
+var documentFields = []string{"rules", "connect", "salesforce", "options", "$schema", "description"}
 
 // parser collects diagnostics while reading a document.
 type parser struct {
@@ -140,6 +146,8 @@ func Parse(data []byte) (*Document, Diagnostics) {
 			p.connectCatalog(v, &doc.Connect)
 		case "salesforce":
 			p.salesforceCatalog(v, &doc.Salesforce)
+		case "options":
+			p.options(v, doc)
 		case "$schema", "description":
 		default:
 			d := p.add(SeverityError, "unknown-field", nil, key, top.koffs[i], quote(key)+" is not a field of a rules document")
@@ -339,6 +347,12 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 			r.OperandAValue = p.staticValue(r, key, v)
 		case "operandBValue":
 			r.OperandBValue = p.staticValue(r, key, v)
+		case "cooldownMs":
+			if f, ok := wholeMs(v); ok {
+				r.CooldownMs = f
+			} else {
+				p.add(SeverityError, "type", r, key, v.off, "cooldownMs is how long (in milliseconds) the rule stays quiet after it writes: a whole number from 0 to "+itoa(maxCooldownMs)+", got "+describeNode(v))
+			}
 		case "value":
 			if v.kind == jString {
 				r.Value = v.str
@@ -415,6 +429,43 @@ func (p *parser) staticValue(r *Rule, key string, v *jnode) Value {
 	}
 	p.add(SeverityError, "type", r, key, v.off, key+" must be a string or a number, got "+v.kindName())
 	return Value{}
+}
+
+// maxCooldownMs bounds a rule's cooldown: one day.
+const maxCooldownMs = 24 * 60 * 60 * 1000
+
+// wholeMs reads a whole, non-negative number of milliseconds up to maxCooldownMs.
+func wholeMs(v *jnode) (int64, bool) {
+	if v.kind != jNumber {
+		return 0, false
+	}
+	n, err := v.number()
+	if err != nil || !n.OK || n.V < 0 || n.V > maxCooldownMs || n.V != float64(int64(n.V)) {
+		return 0, false
+	}
+	return int64(n.V), true
+}
+
+// options keeps the document's options and reports what is wrong with them.
+func (p *parser) options(v *jnode, doc *Document) {
+	if v.absent() {
+		return
+	}
+	if v.kind != jObject {
+		p.add(SeverityError, "type", nil, "options", v.off, "options must be an object of browser options (such as {\"echoWindowMs\": 5000}), got "+v.kindName())
+		return
+	}
+	raw := p.data[v.off:v.end]
+	if _, err := ParseOptions(raw); err != nil {
+		e := err.(*Error)
+		off := v.off
+		if f := v.get(e.Field); f != nil {
+			off = f.off
+		}
+		p.add(SeverityError, "invalid-option", nil, "options."+e.Field, off, e.Message)
+		return
+	}
+	doc.Options = append([]byte(nil), raw...)
 }
 
 // ParseEvent is in event.go; MustParse is for tests and examples.

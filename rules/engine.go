@@ -162,9 +162,10 @@ const (
 	OutcomeNotLogout   // a Logout rule whose criterion is not New State = "Offline"
 	OutcomeMatched     // the rule matched and its action is the one for its destination
 	OutcomeShadowed    // the rule matched but an earlier rule already won its destination
+	OutcomeCooling     // the rule matched but is cooling down (Semantics 18): as if it had not matched
 )
 
-var outcomeNames = [...]string{"other-source", "inactive", "no-match", "unavailable", "not-numeric", "not-logout", "matched", "shadowed"}
+var outcomeNames = [...]string{"other-source", "inactive", "no-match", "unavailable", "not-numeric", "not-logout", "matched", "shadowed", "cooling"}
 
 func (o Outcome) String() string { return outcomeNames[o] }
 
@@ -177,6 +178,22 @@ type RuleTrace struct {
 	Index   int     `json:"index"`
 	Outcome Outcome `json:"-"`
 	Winner  int     `json:"-"` // for shadowed rules: the index of the rule that won
+	// CoolLeftMs: for a rule cooling down, how long until it may fire again.
+	CoolLeftMs int64 `json:"-"`
+}
+
+// Cooldown says which rules are cooling down (Semantics 18): rule i matches
+// as if it had not while Now < Until[i]. The zero value: none is.
+type Cooldown struct {
+	Now   int64
+	Until []int64 // indexed by rule; shorter than the rules, or nil: the rest are not cooling
+}
+
+func (c Cooldown) left(rule int32) int64 {
+	if int(rule) < len(c.Until) && c.Until[rule] > c.Now {
+		return c.Until[rule] - c.Now
+	}
+	return 0
 }
 
 // Matched reports whether the rule's criterion was true.
@@ -223,6 +240,9 @@ func (d *Decision) Reason(i int) string {
 		return crit + " is true: write " + r.Destination.String() + " = " + quote(r.Value)
 	case OutcomeShadowed:
 		return crit + " is true, but rules[" + strconv.Itoa(t.Winner) + "] already decided " + r.Destination.String() + " (first match wins)"
+	case OutcomeCooling:
+		return crit + " is true, but the rule is cooling down (" + durationText(t.CoolLeftMs) + " left of its " +
+			durationText(r.CooldownMs) + " cooldown): the next rule for " + r.Destination.String() + " is considered"
 	case OutcomeUnavailable:
 		return crit + " cannot be tested: " + unavailableWhy(r, a, b)
 	case OutcomeNotNumeric:
@@ -307,13 +327,14 @@ type Decision struct {
 // the coordinator's job (Semantics 8–12).
 func (e *Engine) Evaluate(ev *Event, snap *Snapshot) Decision {
 	d := Decision{Event: *ev, Snapshot: *snap}
-	e.evaluateInto(ev, snap, &d, nil)
+	e.evaluateInto(ev, snap, &d, nil, Cooldown{})
 	return d
 }
 
 // evaluateInto is Evaluate filling d. The per-rule trace goes in buf when it is large enough (the coordinator passes a reused
 // one when nobody will read the trace), else in a new slice.
-func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []RuleTrace) {
+// Rules cooling down (cool) are traced as cooling and do not win their destination.
+func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []RuleTrace, cool Cooldown) {
 	d.eng = e
 	blank := e.blank
 	if ev.Type > SourceNone && ev.Type < numSources {
@@ -380,6 +401,13 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 		m := matchYes // an index hit is a match
 		if best == 0 {
 			m = compareValues(c.cmp, read(c.a, c.aVal), read(c.b, c.bVal))
+		}
+		if m == matchYes {
+			if left := cool.left(idx); left > 0 {
+				t.Outcome = OutcomeCooling
+				t.CoolLeftMs = left
+				continue
+			}
 		}
 		switch m {
 		case matchYes:
@@ -557,4 +585,12 @@ func compareValues(c Comparator, a, b Value) match {
 		return matchYes
 	}
 	return matchNo
+}
+
+// durationText renders milliseconds for people: "250 ms", "1.5 s", "90 s".
+func durationText(ms int64) string {
+	if ms < 1000 {
+		return strconv.FormatInt(ms, 10) + " ms"
+	}
+	return strconv.FormatFloat(float64(ms)/1000, 'f', -1, 64) + " s"
 }

@@ -26,7 +26,7 @@ func (d *Decision) Text() string {
 		switch t.Outcome {
 		case OutcomeMatched:
 			mark = "✔ "
-		case OutcomeShadowed:
+		case OutcomeShadowed, OutcomeCooling:
 			mark = "↷ "
 		case OutcomeOtherSource, OutcomeInactive:
 			mark = "· "
