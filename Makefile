@@ -31,16 +31,22 @@ lint: build
 	@for f in testdata/rules/*.json; do $(BIN) lint --quiet "$$f" || exit 1; done
 	$(BIN) simulate testdata/scenarios/*.json
 
-# JS unit tests (Salesforce adapters, leadership, payload handling): Node's own runner, no npm packages needed.
-# (The fuzz test drives the shim with the real engine under Node: it needs the built module.)
-test-js-unit: js/dist/presence-sync.wasm js/dist/wasm_exec.js
+# JS unit tests (Salesforce adapters, leadership, payload handling, the Salesforce tooling): Node's
+# own runner. The fuzz test drives the shim with the real engine under Node (the built module);
+# the Salesforce tooling tests use the npm dev dependencies and bin/presencesync.
+test-js-unit: js/dist/presence-sync.wasm js/dist/wasm_exec.js js-deps build
 	node --test js/test/unit/
 
-# Salesforce: check the metadata (names referenced across files exist), and build the static resource bundle.
-salesforce-check:
+# Salesforce, offline (js/salesforce/build.mjs): salesforce-check parses every Apex class with
+# @apexdevtools/apex-parser, checks the names files use of each other and the custom metadata
+# records (linted as rules by presencesync), and converts the project to metadata format with
+# Salesforce's @salesforce/source-deploy-retrieve. salesforce does the same, lints the rules it
+# packs (RULES=..., default js/salesforce/rules.json) and stops on an error, builds the
+# PresenceSync static resource and a deployable project, and prints the deploy command.
+salesforce-check: build js-deps
 	node js/salesforce/build.mjs --check
 
-salesforce: dist
+salesforce: dist build
 	node js/salesforce/build.mjs $(if $(RULES),--rules $(RULES))
 
 # Performance (js/bench/bench.mjs): transfer sizes and what each dependency costs, start-up

@@ -1,13 +1,25 @@
+// @ts-check
 // Checks the Salesforce DX source under js/salesforce/force-app: every file well-formed, the
-// meta files of the right type and API version, and the names one file uses of another
-// (message channel, Apex class and methods, Visualforce page, static resource and the files
-// inside it, call center settings) present where they are referenced.
+// meta files of the right type and API version, the Apex classes (lib/apex.mjs: parsed by
+// @apexdevtools/apex-parser), the custom metadata type, its layout and records
+// (lib/records.mjs), and the names one file uses of another (message channel, Apex class and
+// methods, Visualforce page, static resource and the files inside it, call center settings,
+// permission set grants) present where they are referenced. Whether Salesforce's own tooling
+// recognises every component is lib/sdr.mjs's job.
 
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { checkApex, parseApex, staticMethods, testClasses } from "./apex.mjs";
+import { checkLayouts, readObjects, readRecords } from "./records.mjs";
 import { XmlError, allElements, childText, childrenNamed, parseXml } from "./xml.mjs";
 
 export const METADATA_NS = "http://soap.sforce.com/2006/04/metadata";
+
+/**
+ * The oldest API version the metadata may use: 59.0 (Winter '24), whose Omni-Channel workload
+ * events carry the interruptible capacity the engine's interruptible operands read.
+ */
+export const MIN_API_VERSION = 59;
 
 /** Files the PresenceSync static resource holds (built by build.mjs). */
 export const BUNDLE_FILES = Object.freeze([
@@ -45,6 +57,11 @@ const META_ROOTS = /** @type {Record<string, string>} */ ({
   ".resource-meta.xml": "StaticResource",
   ".callCenter-meta.xml": "CallCenter",
   ".permissionset-meta.xml": "PermissionSet",
+  ".object-meta.xml": "CustomObject",
+  ".field-meta.xml": "CustomField",
+  ".listView-meta.xml": "ListView",
+  ".layout-meta.xml": "Layout",
+  ".md-meta.xml": "CustomMetadata",
 });
 const XML_LIKE = [".xml", ".cmp", ".page", ".design", ".app", ".evt", ".component"];
 const REQUIRED_CALL_CENTER_ITEMS = ["reqAdapterUrl", "reqUseApi", "reqSoftphoneHeight", "reqSoftphoneWidth", "reqSalesforceCompatibilityMode"];
@@ -67,24 +84,6 @@ function listFiles(dir) {
   };
   visit("");
   return out;
-}
-
-/**
- * Annotated static methods of an Apex class: name → annotations (lower case).
- * @param {string} source
- * @returns {Map<string, Set<string>>}
- */
-export function apexStaticMethods(source) {
-  const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
-  /** @type {Map<string, Set<string>>} */
-  const methods = new Map();
-  const re = /((?:@\w+(?:\([^)]*\))?\s+)*)(?:(?:public|global|private|protected)\s+)?static\s+[\w.<>,\s]+?\s+(\w+)\s*\(/g;
-  let m;
-  while ((m = re.exec(code))) {
-    const annotations = new Set([...m[1].matchAll(/@(\w+)/g)].map((a) => a[1].toLowerCase()));
-    methods.set(m[2], annotations);
-  }
-  return methods;
 }
 
 /**
@@ -154,27 +153,36 @@ export function checkMetadata(root, options = {}) {
   }
   for (const [rel, v] of apiVersions) {
     if (!/^\d+\.0$/.test(v)) problems.push(`${rel}: apiVersion ${v} is not of the form NN.0`);
+    else if (Number(v) < MIN_API_VERSION) problems.push(`${rel}: apiVersion ${v} is older than ${MIN_API_VERSION}.0 (Winter '24), which brought Omni-Channel's interruptible capacity`);
   }
 
-  // 2. Apex classes
-  /** @type {Map<string, {source: string, methods: Map<string, Set<string>>, isTest: boolean}>} */
+  // 2. custom objects and custom metadata types, their layouts and records
+  const objects = readObjects(base, problems, parsed);
+  checkLayouts(base, objects, problems, parsed);
+  const records = readRecords(base, objects, problems, parsed);
+
+  // 3. Apex classes, parsed
+  /** @type {Map<string, {source: string, file: import("./apex.mjs").ApexFile, methods: Map<string, Set<string>>, isTest: boolean}>} */
   const classes = new Map();
   for (const rel of files.filter((f) => /^classes\/\w+\.cls$/.test(f))) {
     const name = path.basename(rel, ".cls");
     const source = read(rel);
     if (!files.includes(`${rel}-meta.xml`)) problems.push(`${rel}: no ${name}.cls-meta.xml`);
-    const declared = /\bclass\s+(\w+)/i.exec(source.replace(/\/\*[\s\S]*?\*\//g, ""));
-    if (!declared || declared[1] !== name) problems.push(`${rel}: declares class ${declared ? declared[1] : "(none)"}, the file name says ${name}`);
-    classes.set(name, { source, methods: apexStaticMethods(source), isTest: /@IsTest\b/i.test(source.split(/\bclass\b/i)[0]) });
+    const file = parseApex(source);
+    classes.set(name, { source, file, methods: staticMethods(file), isTest: Boolean(file.types[0]?.isTest) });
   }
   for (const rel of files.filter((f) => f.startsWith("classes/") && f.endsWith(".cls-meta.xml"))) {
     if (!files.includes(rel.replace(/-meta\.xml$/, ""))) problems.push(`${rel}: no matching .cls`);
   }
-  for (const [name, cls] of classes) {
-    if (cls.isTest) continue;
-    const tested = [...classes.values()].some((c) => c.isTest && new RegExp(`\\b${name}\\.`).test(c.source));
-    if (!tested) problems.push(`classes/${name}.cls: no @IsTest class calls it (deployments to production need coverage)`);
-  }
+  const apexFiles = new Map([...classes].map(([name, c]) => [name, c.file]));
+  problems.push(...checkApex(apexFiles, { objects: new Map([...objects].map(([name, o]) => [name, new Set(o.fields.keys())])) }));
+  /** custom metadata types the (non-test) Apex reads: the permission set must grant them */
+  const queriedTypes = new Set(
+    [...classes.values()].filter((c) => !c.isTest).flatMap((c) => c.file.queries.map((q) => q.from)).filter((from) => from.endsWith("__mdt")),
+  );
+  for (const type of queriedTypes) if (!objects.has(type)) problems.push(`Apex queries ${type}, which is not defined under objects/`);
+  /** @type {Set<string>} Apex classes named as the controller of a page or component */
+  const controllers = new Set();
   /**
    * @param {string} where
    * @param {string} className
@@ -192,7 +200,7 @@ export function checkMetadata(root, options = {}) {
     else if (!annotations.has(annotation.toLowerCase())) problems.push(`${where}: ${className}.${method} is not @${annotation}`);
   };
 
-  // 3. message channels
+  // 4. message channels
   /** @type {Map<string, Set<string>>} channel API name (X__c) → declared fields */
   const channels = new Map();
   for (const rel of files.filter((f) => f.startsWith("messageChannels/") && f.endsWith(".messageChannel-meta.xml"))) {
@@ -208,7 +216,7 @@ export function checkMetadata(root, options = {}) {
     if (!channels.has(channel)) problems.push(`${where}: message channel ${channel} does not exist (messageChannels/${channel.replace(/__c$/, "")}.messageChannel-meta.xml)`);
   };
 
-  // 4. static resources
+  // 5. static resources
   const resources = new Set(
     files.filter((f) => f.startsWith("staticresources/") && f.endsWith(".resource-meta.xml")).map((f) => path.basename(f, ".resource-meta.xml")),
   );
@@ -218,7 +226,7 @@ export function checkMetadata(root, options = {}) {
     }
   }
 
-  // 5. Aura bundles
+  // 6. Aura bundles
   /** @type {Set<string>} */
   const bundles = new Set(files.filter((f) => f.startsWith("aura/")).map((f) => f.split("/")[1]));
   for (const bundle of bundles) {
@@ -257,6 +265,7 @@ export function checkMetadata(root, options = {}) {
       if (!auraIds.has(m[1])) problems.push(`${dir}: find("${m[1]}"), but no aura:id="${m[1]}" in ${bundle}.cmp`);
     }
     const apexClass = cmp.attrs.controller;
+    if (apexClass) controllers.add(apexClass);
     for (const m of `${controllerJs}\n${helperJs}`.matchAll(/["']c\.(\w+)["']/g)) {
       if (!apexClass) problems.push(`${dir}: calls c.${m[1]} but ${bundle}.cmp names no Apex controller`);
       else needMethod(dir, apexClass, m[1], "AuraEnabled");
@@ -287,7 +296,7 @@ export function checkMetadata(root, options = {}) {
     }
   }
 
-  // 6. Visualforce pages
+  // 7. Visualforce pages
   /** @type {Set<string>} */
   const pages = new Set();
   for (const rel of files.filter((f) => /^pages\/\w+\.page$/.test(f))) {
@@ -299,6 +308,7 @@ export function checkMetadata(root, options = {}) {
     if (node.name !== "apex:page") problems.push(`${rel}: root element is <${node.name}>, expected <apex:page>`);
     const source = read(rel);
     const controller = node.attrs.controller;
+    if (controller) controllers.add(controller);
     if (controller && !classes.has(controller)) problems.push(`${rel}: controller ${controller} does not exist`);
     for (const m of source.matchAll(/\$RemoteAction\.(\w+)\.(\w+)/g)) {
       if (m[1] !== controller) problems.push(`${rel}: $RemoteAction.${m[1]} is not the page's controller`);
@@ -313,7 +323,7 @@ export function checkMetadata(root, options = {}) {
     for (const m of source.matchAll(/["'](\w+__c)["']/g)) needChannel(rel, m[1]);
   }
 
-  // 7. call centers
+  // 8. call centers
   const softphoneFile = options.softphoneFile ?? path.join(root, "softphone", "softphone.js");
   const softphoneJs = existsSync(softphoneFile) ? readFileSync(softphoneFile, "utf8") : "";
   if (!softphoneJs) problems.push("softphone/softphone.js is missing");
@@ -363,7 +373,7 @@ export function checkMetadata(root, options = {}) {
     }
   }
 
-  // 8. permission sets
+  // 9. permission sets
   for (const rel of files.filter((f) => f.endsWith(".permissionset-meta.xml"))) {
     const node = parsed.get(rel);
     if (!node) continue;
@@ -376,16 +386,30 @@ export function checkMetadata(root, options = {}) {
       const name = childText(access, "apexPage") || "";
       if (!pages.has(name)) problems.push(`${rel}: grants page ${name}, which does not exist`);
     }
+    // A class the browser calls (an @AuraEnabled or @RemoteAction method, a page's controller)
+    // needs class access; classes only those call need none.
     const granted = new Set(childrenNamed(node, "classAccesses").map((a) => childText(a, "apexClass")));
     for (const [name, cls] of classes) {
-      if (!cls.isTest && !granted.has(name)) problems.push(`${rel}: does not grant Apex class ${name}`);
+      const entry = [...cls.methods.values()].some((a) => a.has("auraenabled") || a.has("remoteaction")) || controllers.has(name);
+      if (!cls.isTest && entry && !granted.has(name)) problems.push(`${rel}: does not grant Apex class ${name}`);
     }
     const grantedPages = new Set(childrenNamed(node, "pageAccesses").map((a) => childText(a, "apexPage")));
     for (const name of pages) if (!grantedPages.has(name)) problems.push(`${rel}: does not grant page ${name}`);
+    // Custom metadata types have no field-level security: read access to the type is read
+    // access to its fields ("Control Who Gets Read Access to Custom Metadata Types", Winter '20
+    // release notes), and user-mode queries of it fail without it.
+    const grantedTypes = new Set(
+      childrenNamed(node, "customMetadataTypeAccesses").filter((a) => childText(a, "enabled") === "true").map((a) => childText(a, "name")),
+    );
+    for (const access of childrenNamed(node, "customMetadataTypeAccesses")) {
+      const name = childText(access, "name") || "";
+      if (!objects.has(name)) problems.push(`${rel}: grants custom metadata type ${name}, which does not exist`);
+    }
+    for (const type of queriedTypes) if (!grantedTypes.has(type)) problems.push(`${rel}: does not grant read access to ${type}, which the Apex reads in user mode`);
   }
 
   return {
     problems,
-    facts: { channels, classes: new Set(classes.keys()), pages, resources, bundles },
+    facts: { channels, classes: new Set(classes.keys()), tests: testClasses(apexFiles), pages, resources, bundles, objects, records },
   };
 }

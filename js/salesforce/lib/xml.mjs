@@ -1,7 +1,12 @@
-// A small XML reader for Salesforce metadata (-meta.xml, .cmp, .page, .design): enough to
-// tell whether a file is well-formed and to read its elements and attributes. No DTDs, no
-// namespaces resolution (prefixed names are kept as written: "aura:component").
-// `<script>` and `<style>` content is raw text, as in a Visualforce page.
+// @ts-check
+// Salesforce metadata XML (-meta.xml, .cmp, .page, .design) read with fast-xml-parser: its
+// validator says whether a file is well-formed (with line and column), its parser gives the
+// elements, which this module hands out as a small tree ({name, attrs, children, text, line}).
+// Prefixed names are kept as written ("aura:component"). The content of <script> and <style>
+// is raw text, as in a Visualforce page or an Aura component: it is set aside before the
+// document is validated and parsed, then put back, so "if (a < b && c)" is not an XML error.
+
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 
 /** @typedef {{name: string, attrs: Record<string, string>, children: XmlNode[], text: string, line: number}} XmlNode */
 
@@ -19,9 +24,25 @@ export class XmlError extends Error {
   }
 }
 
-const NAME_RE = /[A-Za-z_][-A-Za-z0-9_.:]*/y;
-const ENTITIES = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
-const RAW_TEXT = new Set(["script", "style"]);
+const XML_ENTITIES = new Set(["lt", "gt", "amp", "quot", "apos"]);
+const RAW_TEXT = /(<(script|style)\b[^>]*>)([\s\S]*?)(<\/\2\s*>)/gi;
+
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: "",
+  allowBooleanAttributes: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: true,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  commentPropName: "#comment",
+  captureMetaData: true,
+});
+const META = XMLParser.getMetaDataSymbol();
 
 /**
  * Parses a document; returns its root element. Throws XmlError on anything not well-formed.
@@ -30,170 +51,72 @@ const RAW_TEXT = new Set(["script", "style"]);
  */
 export function parseXml(text) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let i = 0;
-  /** @type {XmlNode} */
-  const document = { name: "#document", attrs: {}, children: [], text: "", line: 1 };
-  /** @type {XmlNode[]} */
-  const stack = [document];
+  /** @type {string[]} */
+  const raw = [];
+  // Blank the raw text (keeping its line breaks, so positions stay true) and remember it.
+  const masked = text.replace(RAW_TEXT, (_, open, _name, body, close) => {
+    raw.push(body);
+    return open + body.replace(/[^\n]/g, " ") + close;
+  });
+  const valid = XMLValidator.validate(masked, { allowBooleanAttributes: false });
+  if (valid !== true) throw new XmlError(valid.err.msg, valid.err.line ?? 1, valid.err.col ?? 1);
 
-  /** @param {number} at */
-  function where(at) {
-    let line = 1;
-    let last = -1;
-    for (let k = 0; k < at && k < text.length; k++) {
-      if (text.charCodeAt(k) === 10) {
-        line++;
-        last = k;
-      }
+  const lineStarts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lineStarts.push(i + 1);
+  /** @param {number} offset */
+  const lineOf = (offset) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
     }
-    return { line, column: at - last };
-  }
+    return lo + 1;
+  };
+
   /**
-   * @param {string} message
-   * @param {number} [at]
-   * @returns {never}
+   * fast-xml-parser's ordered form: [{tag: [children...], ":@": {attrs}}, {"#text": "..."}].
+   * @param {any} entry
+   * @returns {XmlNode | null}
    */
-  function fail(message, at = i) {
-    const { line, column } = where(at);
-    throw new XmlError(message, line, column);
-  }
-  /** @param {string} raw @param {number} at */
-  function decode(raw, at) {
-    return raw.replace(/&([^;&\s<]*);?/g, (match, name, offset) => {
-      if (!match.endsWith(";")) fail(`"&" must start an entity such as &amp;`, at + offset);
-      if (name.startsWith("#x")) return String.fromCodePoint(parseInt(name.slice(2), 16));
-      if (name.startsWith("#")) return String.fromCodePoint(parseInt(name.slice(1), 10));
-      if (Object.prototype.hasOwnProperty.call(ENTITIES, name)) return ENTITIES[/** @type {keyof typeof ENTITIES} */ (name)];
-      return fail(`unknown entity &${name};`, at + offset);
-    });
-  }
-  /** @param {string} raw @param {number} at */
-  function addText(raw, at) {
-    const top = stack[stack.length - 1];
-    if (top === document) {
-      if (raw.trim() !== "") fail("text outside the root element", at);
-      return;
+  const toNode = (entry) => {
+    const name = Object.keys(entry).find((k) => k !== ":@");
+    if (!name || name === "#text" || name === "#comment") return null;
+    const attrs = /** @type {Record<string, string>} */ ({ ...(entry[":@"] ?? {}) });
+    const meta = entry[META];
+    /** @type {XmlNode} */
+    const node = { name, attrs, children: [], text: "", line: meta ? lineOf(meta.startIndex) : 0 };
+    for (const child of entry[name]) {
+      if ("#text" in child) node.text += String(child["#text"]);
+      else if (!("#comment" in child)) {
+        const c = toNode(child);
+        if (c) node.children.push(c);
+      }
     }
-    top.text += decode(raw, at);
-  }
-  function readName() {
-    NAME_RE.lastIndex = i;
-    const m = NAME_RE.exec(text);
-    if (!m) fail("expected a name");
-    i += m[0].length;
-    return m[0];
-  }
-  function skipSpace() {
-    while (i < text.length && /\s/.test(text[i])) i++;
+    if (/^(script|style)$/i.test(name)) node.text = raw.shift() ?? "";
+    return node;
+  };
+
+  // XML knows five named entities; the validator lets any name through.
+  const markup = masked.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => m.replace(/[^\n]/g, " "));
+  for (const m of markup.matchAll(/&([A-Za-z_][\w.-]*);/g)) {
+    if (!XML_ENTITIES.has(m[1])) throw new XmlError(`unknown entity &${m[1]};`, lineOf(m.index), m.index - lineStarts[lineOf(m.index) - 1] + 1);
   }
 
-  while (i < text.length) {
-    const lt = text.indexOf("<", i);
-    if (lt === -1) {
-      addText(text.slice(i), i);
-      break;
-    }
-    if (lt > i) addText(text.slice(i, lt), i);
-    i = lt;
-    if (text.startsWith("<!--", i)) {
-      const end = text.indexOf("-->", i + 4);
-      if (end < 0) fail("comment never closed");
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith("<![CDATA[", i)) {
-      const end = text.indexOf("]]>", i + 9);
-      if (end < 0) fail("CDATA section never closed");
-      if (stack.length === 1) fail("CDATA outside the root element");
-      stack[stack.length - 1].text += text.slice(i + 9, end);
-      i = end + 3;
-      continue;
-    }
-    if (text.startsWith("<?", i)) {
-      const end = text.indexOf("?>", i + 2);
-      if (end < 0) fail("processing instruction never closed");
-      i = end + 2;
-      continue;
-    }
-    if (text.startsWith("<!", i)) {
-      if (stack.length > 1) fail("declaration inside an element");
-      const end = text.indexOf(">", i + 2);
-      if (end < 0) fail("declaration never closed");
-      i = end + 1;
-      continue;
-    }
-    if (text.startsWith("</", i)) {
-      const at = i;
-      i += 2;
-      const name = readName();
-      skipSpace();
-      if (text[i] !== ">") fail(`expected ">" to end </${name}`);
-      i++;
-      const open = stack[stack.length - 1];
-      if (open === document) fail(`</${name}> closes nothing`, at);
-      if (open.name !== name) fail(`</${name}> closes <${open.name}> opened on line ${open.line}`, at);
-      stack.pop();
-      continue;
-    }
-    // start tag
-    const at = i;
-    i++;
-    const name = readName();
-    /** @type {XmlNode} */
-    const node = { name, attrs: {}, children: [], text: "", line: where(at).line };
-    let selfClosing = false;
-    for (;;) {
-      const before = i;
-      skipSpace();
-      if (i >= text.length) fail(`<${name}> never ends`, at);
-      if (text.startsWith("/>", i)) {
-        selfClosing = true;
-        i += 2;
-        break;
-      }
-      if (text[i] === ">") {
-        i++;
-        break;
-      }
-      if (i === before) fail(`expected a space before the next attribute of <${name}>`);
-      const attrAt = i;
-      const attr = readName();
-      skipSpace();
-      if (text[i] !== "=") fail(`attribute ${attr} of <${name}> has no value`);
-      i++;
-      skipSpace();
-      const quote = text[i];
-      if (quote !== '"' && quote !== "'") fail(`the value of ${attr} must be quoted`);
-      const end = text.indexOf(quote, i + 1);
-      if (end < 0) fail(`the value of ${attr} is never closed`);
-      const raw = text.slice(i + 1, end);
-      if (raw.includes("<")) fail(`"<" inside the value of ${attr}`, i + 1 + raw.indexOf("<"));
-      if (Object.prototype.hasOwnProperty.call(node.attrs, attr)) fail(`attribute ${attr} repeated on <${name}>`, attrAt);
-      node.attrs[attr] = decode(raw, i + 1);
-      i = end + 1;
-    }
-    const parent = stack[stack.length - 1];
-    if (parent === document && document.children.length) fail(`a second root element <${name}>`, at);
-    parent.children.push(node);
-    if (selfClosing) continue;
-    if (RAW_TEXT.has(name.toLowerCase())) {
-      const close = text.toLowerCase().indexOf(`</${name.toLowerCase()}`, i);
-      if (close < 0) fail(`<${name}> never closed`, at);
-      node.text = text.slice(i, close);
-      i = close + 2 + name.length;
-      skipSpace();
-      if (text[i] !== ">") fail(`expected ">" to end </${name}`);
-      i++;
-      continue;
-    }
-    stack.push(node);
+  // The parser drops text outside the root element and the validator misses it after <root/>.
+  const body = markup.replace(/<\?[\s\S]*?\?>|<!DOCTYPE[^>]*>/gi, (m) => m.replace(/[^\n]/g, " "));
+  const before = body.slice(0, body.indexOf("<"));
+  const after = body.slice(body.lastIndexOf(">") + 1);
+  if (before.trim() || after.trim()) {
+    const at = before.trim() ? before.search(/\S/) : body.lastIndexOf(">") + 1 + after.search(/\S/);
+    throw new XmlError("text outside the root element", lineOf(at), at - lineStarts[lineOf(at) - 1] + 1);
   }
-  if (stack.length > 1) {
-    const open = stack[stack.length - 1];
-    fail(`<${open.name}> opened on line ${open.line} is never closed`, text.length);
-  }
-  if (!document.children.length) fail("no root element", 0);
-  return document.children[0];
+
+  const roots = /** @type {any[]} */ (parser.parse(masked)).map(toNode).filter((n) => n !== null);
+  if (roots.length === 0) throw new XmlError("no root element", 1, 1);
+  if (roots.length > 1) throw new XmlError(`a second root element <${roots[1].name}>`, roots[1].line, 1);
+  return roots[0];
 }
 
 /**

@@ -1,6 +1,8 @@
-// The Salesforce metadata is well-formed and consistent, `make salesforce` (build.mjs)
-// produces the static resource and a deployable project, and the softphone page glue starts
-// the right adapter.
+// The Salesforce metadata is well-formed and consistent, `make salesforce` (build.mjs) lints
+// the rules it packs and produces the static resource and a deployable project, its deploy
+// command is the README's, and the softphone page glue starts the right adapter.
+// (Salesforce's own tooling on the project: salesforce-sdr.test.mjs; Apex: salesforce-apex.test.mjs;
+// the rules as records: salesforce-records.test.mjs.)
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -9,12 +11,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import vm from "node:vm";
-import { BuildError, build } from "../../salesforce/build.mjs";
-import { BUNDLE_FILES, apexStaticMethods, checkMetadata } from "../../salesforce/lib/metadata.mjs";
+import { unzipSync } from "fflate";
+import { BuildError, build, deployCommand, zipEntries } from "../../salesforce/build.mjs";
+import { staticMethods, parseApex } from "../../salesforce/lib/apex.mjs";
+import { BUNDLE_FILES, checkMetadata } from "../../salesforce/lib/metadata.mjs";
 import { XmlError, parseXml } from "../../salesforce/lib/xml.mjs";
-import { readZip, writeZip } from "../../salesforce/lib/zip.mjs";
 import { MESSAGE_FIELDS } from "../../src/salesforce-lightning.js";
-import { channelFields, metadataRoot, salesforceRoot, settle } from "./salesforce-fakes.mjs";
+import { channelFields, metadataRoot, repoRoot, salesforceRoot, settle } from "./salesforce-fakes.mjs";
+
+const presencesync = path.join(repoRoot, "bin", "presencesync");
 
 const temps = /** @type {string[]} */ ([]);
 function tempDir() {
@@ -27,7 +32,7 @@ after(() => {
 });
 
 /** A copy of js/salesforce (without dist) with one edit applied. @param {string} file relative to force-app/main/default, or "softphone/softphone.js" @param {string | RegExp} from @param {string} to */
-function mutated(file, from, to) {
+export function mutated(file, from, to) {
   const dir = tempDir();
   cpSync(salesforceRoot, dir, { recursive: true, filter: (src) => !src.includes(`${path.sep}dist`) });
   const target = file.startsWith("softphone/") || file === "sfdx-project.json" ? path.join(dir, file) : path.join(dir, "force-app", "main", "default", file);
@@ -43,7 +48,9 @@ describe("metadata", () => {
     const { problems, facts } = checkMetadata(salesforceRoot);
     assert.deepEqual(problems, []);
     assert.deepEqual([...facts.channels.keys()], ["PresenceSync__c"]);
-    assert.deepEqual([...facts.classes].sort(), ["PresenceSyncController", "PresenceSyncControllerTest"]);
+    assert.deepEqual([...facts.classes].sort(), ["PresenceSyncController", "PresenceSyncControllerTest", "PresenceSyncRules", "PresenceSyncRulesTest"]);
+    assert.deepEqual(facts.tests, ["PresenceSyncControllerTest", "PresenceSyncRulesTest"]);
+    assert.deepEqual([...facts.objects.keys()], ["PresenceSyncRule__mdt"]);
     assert.deepEqual([...facts.pages], ["PresenceSyncSoftphone"]);
     assert.deepEqual([...facts.resources], ["PresenceSync"]);
     assert.deepEqual([...facts.bundles], ["PresenceSyncBridge"]);
@@ -60,9 +67,11 @@ describe("metadata", () => {
     assert.match(source, /AccessLevel\.USER_MODE/, "the running user's permissions apply");
     assert.match(source, /"View Setup and Configuration"/);
     assert.match(source, /"View DeveloperName"/);
-    const methods = apexStaticMethods(source);
+    const methods = staticMethods(parseApex(source));
     assert.ok(methods.get("getCatalog")?.has("auraenabled"));
     assert.ok(methods.get("getCatalogRemote")?.has("remoteaction"));
+    assert.ok(methods.get("getRules")?.has("auraenabled"));
+    assert.ok(methods.get("getRulesRemote")?.has("remoteaction"));
   });
 
   const breakages = [
@@ -83,12 +92,16 @@ describe("metadata", () => {
     ["the helper reads an undeclared message field", "aura/PresenceSyncBridge/PresenceSyncBridgeHelper.js", 'message.getParam("command")', 'message.getParam("action")', /reads message field action, not declared/],
     ["the helper finds an aura:id the component lacks", "aura/PresenceSyncBridge/PresenceSyncBridgeHelper.js", 'component.find("omniToolkit")', 'component.find("omni")', /find\("omni"\), but no aura:id/],
     ["a bridge command is dropped", "aura/PresenceSyncBridge/PresenceSyncBridgeHelper.js", 'case "getAgentWorkload":', 'case "getWorkload":', /does not run the getAgentWorkload command/],
-    ["a file is not well-formed", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", "<lightning:omniToolkitAPI aura:id=\"omniToolkit\"/>", "<lightning:omniToolkitAPI aura:id=\"omniToolkit\">", /PresenceSyncBridge\.cmp: not well-formed: .*never closed|closes <lightning:omniToolkitAPI>/],
-    ["API versions differ", "classes/PresenceSyncControllerTest.cls-meta.xml", "<apiVersion>60.0</apiVersion>", "<apiVersion>59.0</apiVersion>", /API versions differ/],
+    ["a file is not well-formed", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", "<lightning:omniToolkitAPI aura:id=\"omniToolkit\"/>", "<lightning:omniToolkitAPI aura:id=\"omniToolkit\">", /PresenceSyncBridge\.cmp: not well-formed: line \d+, column \d+: Expected closing tag 'lightning:omniToolkitAPI'/],
+    ["API versions differ", "classes/PresenceSyncControllerTest.cls-meta.xml", "<apiVersion>62.0</apiVersion>", "<apiVersion>61.0</apiVersion>", /API versions differ/],
+    ["an API version before Winter '24", "sfdx-project.json", '"sourceApiVersion": "62.0"', '"sourceApiVersion": "58.0"', /apiVersion 58\.0 is older than 59\.0 \(Winter '24\)/],
     ["a meta file of the wrong type", "pages/PresenceSyncSoftphone.page-meta.xml", /ApexPage/g, "ApexComponent", /root element is <ApexComponent>, expected <ApexPage>/],
     ["the permission set grants a page that does not exist", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", "<apexPage>PresenceSyncSoftphone</apexPage>", "<apexPage>Softphone</apexPage>", /grants page Softphone, which does not exist/],
     ["the permission set forgets the Apex class", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", /<classAccesses>[\s\S]*<\/classAccesses>/, "", /does not grant Apex class PresenceSyncController/],
-    ["the controller loses its test class", "classes/PresenceSyncControllerTest.cls", /PresenceSyncController\./g, "Other.", /no @IsTest class calls it/],
+    ["the permission set forgets the rules' custom metadata type", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", /<customMetadataTypeAccesses>[\s\S]*<\/customMetadataTypeAccesses>/, "", /does not grant read access to PresenceSyncRule__mdt, which the Apex reads in user mode/],
+    ["the permission set grants a type that does not exist", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", "<name>PresenceSyncRule__mdt</name>", "<name>PresenceRule__mdt</name>", /grants custom metadata type PresenceRule__mdt, which does not exist/],
+    ["the rules class loses its test class", "classes/PresenceSyncRulesTest.cls", /PresenceSyncRules\./g, "Other.", /PresenceSyncRules\.cls: no @IsTest class calls it/],
+    ["the page calls a rules remote action that does not exist", "pages/PresenceSyncSoftphone.page", "$RemoteAction.PresenceSyncController.getCatalogRemote", "$RemoteAction.PresenceSyncController.getRulesRemotely", /has no static method getRulesRemotely/],
   ];
   for (const [name, file, from, to, expected] of breakages) {
     test(`caught: ${name}`, () => {
@@ -101,24 +114,34 @@ describe("metadata", () => {
   }
 });
 
-describe("xml reader", () => {
+describe("xml reader (fast-xml-parser)", () => {
   test("elements, attributes, entities, comments, CDATA and raw script text", () => {
     const root = parseXml('<?xml version="1.0"?>\n<!-- c --><a x="1 &amp; 2"><b>t&lt;u&#x41;</b><![CDATA[<raw>]]><script>if (a < b && c) {}</script><c/></a>');
     assert.equal(root.name, "a");
-    assert.equal(root.attrs.x, "1 & 2");
+    assert.equal(root.attrs.x, "1 &amp; 2".replace("&amp;", "&"));
     assert.equal(root.children[0].text, "t<uA");
     assert.equal(root.text, "<raw>");
     assert.equal(root.children[1].text, "if (a < b && c) {}");
     assert.equal(root.children[2].name, "c");
+    assert.equal(root.line, 2);
+  });
+  test("raw script text keeps the lines of what follows", () => {
+    const root = parseXml("<a>\n<script>\nif (a < b) {\n}\n</script>\n<b/></a>");
+    assert.equal(root.children[1].line, 6);
+    assert.throws(() => parseXml("<a>\n<style>p < q {}</style>\n<b></c></a>"), /line 3/);
   });
   for (const [name, text, where] of [
-    ["mismatched close", "<a>\n<b></a>", /line 2/],
-    ["unclosed", "<a><b></b>", /never closed/],
-    ["bare ampersand", "<a>x & y</a>", /entity/],
+    ["mismatched close", "<a>\n<b></a>", /line 2, column 4: Expected closing tag 'b'/],
+    ["unclosed", "<a><b></b>", /Unclosed tag 'a'/],
+    ["bare ampersand", "<a>x & y</a>", /char '&' is not expected/],
+    ["unknown entity", "<a>\n  x &nbsp; y</a>", /line 2, column 5: unknown entity &nbsp;/],
     ["duplicate attribute", '<a x="1" x="2"/>', /repeated/],
     ["two roots", "<a/><b/>", /second root/],
-    ["unquoted attribute", "<a x=1/>", /quoted/],
-    ["text outside the root", "<a/>text", /outside/],
+    ["two roots after a closed root", "<a></a><b/>", /second root|Multiple possible root/],
+    ["unquoted attribute", "<a x=1/>", /without value/],
+    ["text outside the root", "<a/>text", /text outside the root element/],
+    ["text before the root", "x<a/>", /not expected/],
+    ["no root", "<!-- only a comment -->", /Start tag expected|no root/],
   ]) {
     test(`rejects: ${name}`, () => {
       assert.throws(() => parseXml(/** @type {string} */ (text)), (/** @type {any} */ e) => e instanceof XmlError && /** @type {RegExp} */ (where).test(e.message));
@@ -135,51 +158,71 @@ describe("make salesforce", () => {
     writeFileSync(path.join(dir, "connect-streams.js"), "window.connect = {};\n".repeat(100));
     return dir;
   }
+  /** @param {string} dist @param {Record<string, any>} [more] */
+  const options = (dist, more = {}) => ({ dist, streams: path.join(dist, "connect-streams.js"), out: tempDir(), presencesync, log: () => {}, ...more });
 
-  test("builds the static resource and a deployable project", () => {
+  test("builds the static resource and a deployable project", async () => {
     const dist = inputs();
     const out = tempDir();
     const lines = /** @type {string[]} */ ([]);
-    const result = build({ dist, streams: path.join(dist, "connect-streams.js"), out, log: (l) => lines.push(l) });
+    const result = await build(options(dist, { out, log: (/** @type {string} */ l) => lines.push(l) }));
     assert.ok(result);
     const zip = readFileSync(path.join(out, "PresenceSync.zip"));
-    const entries = readZip(zip);
-    assert.deepEqual(entries.map((e) => e.name), [...BUNDLE_FILES]);
-    const byName = Object.fromEntries(entries.map((e) => [e.name, e.data]));
-    assert.deepEqual(byName["presence-sync.wasm"], readFileSync(path.join(dist, "presence-sync.wasm")));
-    assert.deepEqual(JSON.parse(byName["rules.json"].toString()), JSON.parse(readFileSync(path.join(salesforceRoot, "rules.json"), "utf8")));
-    assert.deepEqual(byName["softphone.js"], readFileSync(path.join(salesforceRoot, "softphone", "softphone.js")));
-    assert.ok(entries.find((e) => e.name === "connect-streams.js")?.method === 8, "text is deflated");
+    const entries = unzipSync(zip);
+    assert.deepEqual(Object.keys(entries), [...BUNDLE_FILES]);
+    assert.deepEqual(Buffer.from(entries["presence-sync.wasm"]), readFileSync(path.join(dist, "presence-sync.wasm")));
+    assert.deepEqual(JSON.parse(Buffer.from(entries["rules.json"]).toString()), JSON.parse(readFileSync(path.join(salesforceRoot, "rules.json"), "utf8")));
+    assert.deepEqual(Buffer.from(entries["softphone.js"]), readFileSync(path.join(salesforceRoot, "softphone", "softphone.js")));
+    const inputBytes = Object.values(entries).reduce((n, e) => n + e.length, 0);
+    assert.ok(zip.length < inputBytes, `text is deflated (${zip.length} < ${inputBytes})`);
 
     const resource = path.join(out, "project", "force-app", "main", "default", "staticresources", "PresenceSync.resource");
     assert.deepEqual(readFileSync(resource), zip);
     assert.ok(existsSync(path.join(out, "project", "sfdx-project.json")));
     assert.deepEqual(checkMetadata(path.join(out, "project"), { requireResourceFile: true, softphoneFile: path.join(salesforceRoot, "softphone", "softphone.js") }).problems, []);
-    assert.ok(lines.some((l) => /sf project deploy start --source-dir force-app/.test(l)));
+    assert.ok(result.components.some((c) => c.type === "StaticResource" && c.fullName === "PresenceSync"), "source-deploy-retrieve read the built project");
+    assert.ok(lines.some((l) => /js\/salesforce\/rules\.json: 0 errors, 0 warnings/.test(l)), "the rules were linted");
+    const deploy = lines.slice(lines.indexOf("deploy:") + 1).map((l) => l.replace(/^ {2}/, "")).join("\n");
+    assert.equal(deploy, deployCommand(path.relative(process.cwd(), path.join(out, "project")), ["PresenceSyncControllerTest", "PresenceSyncRulesTest"]));
 
     const again = tempDir();
-    build({ dist, streams: path.join(dist, "connect-streams.js"), out: again, log: () => {} });
+    await build(options(dist, { out: again }));
     assert.deepEqual(readFileSync(path.join(again, "PresenceSync.zip")), zip, "the same inputs give the same bytes");
   });
 
-  test("the archive opens with unzip", (t) => {
+  test("the deploy command it prints is the README's", async () => {
+    const readme = readFileSync(path.join(repoRoot, "README.md"), "utf8");
+    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].trimEnd()).filter((b) => b.includes("sf project deploy start"));
+    assert.equal(blocks.length, 1, "one deploy command in the README");
+    const { facts } = checkMetadata(salesforceRoot);
+    assert.equal(blocks[0], deployCommand("js/salesforce/dist/project", facts.tests), "make salesforce prints the README's command, every Apex test class included");
+  });
+
+  test("stored entries stay stored, and the archive opens with unzip", (t) => {
+    const zip = zipEntries([
+      { name: "a.txt", data: Buffer.from("hello ".repeat(50)) },
+      { name: "dir/b.bin", data: Buffer.from([1, 2, 3]) },
+    ]);
+    assert.deepEqual(Buffer.from(unzipSync(zip)["dir/b.bin"]), Buffer.from([1, 2, 3]));
+    assert.throws(() => zipEntries([{ name: "a", data: Buffer.from("x") }, { name: "a", data: Buffer.from("y") }]), /given twice/);
     if (spawnSync("unzip", ["-v"]).status !== 0) return t.skip("no unzip here");
-    const dir = tempDir();
-    const file = path.join(dir, "a.zip");
-    writeFileSync(file, writeZip([{ name: "a.txt", data: Buffer.from("hello ".repeat(50)) }, { name: "dir/b.bin", data: Buffer.from([1, 2, 3]) }]));
-    const listing = execFileSync("unzip", ["-t", file]).toString();
-    assert.match(listing, /No errors detected/);
+    const file = path.join(tempDir(), "a.zip");
+    writeFileSync(file, zip);
+    const listing = execFileSync("unzip", ["-v", file]).toString();
+    assert.match(listing, /Defl:\w.*a\.txt/, "text deflated");
+    assert.match(listing, /Stored.*dir\/b\.bin/, "three bytes stored");
+    assert.match(execFileSync("unzip", ["-t", file]).toString(), /No errors detected/);
     assert.equal(execFileSync("unzip", ["-p", file, "a.txt"]).toString(), "hello ".repeat(50));
   });
 
-  test("a custom rules file goes in the bundle", () => {
+  test("a custom rules file goes in the bundle", async () => {
     const dist = inputs();
     const rules = path.join(tempDir(), "my-rules.json");
     writeFileSync(rules, JSON.stringify({ rules: [] }));
     const out = tempDir();
-    build({ dist, streams: path.join(dist, "connect-streams.js"), rules, out, log: () => {} });
-    const entry = readZip(readFileSync(path.join(out, "PresenceSync.zip"))).find((e) => e.name === "rules.json");
-    assert.deepEqual(JSON.parse(String(entry?.data)), { rules: [] });
+    await build(options(dist, { rules, out }));
+    const entries = unzipSync(readFileSync(path.join(out, "PresenceSync.zip")));
+    assert.deepEqual(JSON.parse(Buffer.from(entries["rules.json"]).toString()), { rules: [] });
   });
 
   for (const [name, prepare, expected] of [
@@ -187,36 +230,57 @@ describe("make salesforce", () => {
     ["an empty engine", (/** @type {string} */ dist) => writeFileSync(path.join(dist, "presence-sync.js"), ""), /presence-sync\.js: .* is empty/],
     ["a module that is not WebAssembly", (/** @type {string} */ dist) => writeFileSync(path.join(dist, "presence-sync.wasm"), "<html>"), /is not WebAssembly/],
   ]) {
-    test(`refuses ${name}`, () => {
+    test(`refuses ${name}`, async () => {
       const dist = inputs();
       /** @type {Function} */ (prepare)(dist);
-      assert.throws(() => build({ dist, streams: path.join(dist, "connect-streams.js"), out: tempDir(), log: () => {} }), (/** @type {any} */ e) => e instanceof BuildError && /** @type {RegExp} */ (expected).test(e.message));
+      await assert.rejects(build(options(dist)), (/** @type {any} */ e) => e instanceof BuildError && /** @type {RegExp} */ (expected).test(e.message));
     });
   }
 
-  test("refuses rules that are not a rules document", () => {
-    const dist = inputs();
-    const rules = path.join(tempDir(), "rules.json");
-    writeFileSync(rules, "{rules: [");
-    assert.throws(() => build({ dist, streams: path.join(dist, "connect-streams.js"), rules, out: tempDir(), log: () => {} }), /is not JSON/);
-    writeFileSync(rules, "[]");
-    assert.throws(() => build({ dist, streams: path.join(dist, "connect-streams.js"), rules, out: tempDir(), log: () => {} }), /must be a rules document/);
-  });
+  for (const [name, text, expected] of [
+    ["not JSON", "{rules: [", /the file is not valid JSON/],
+    ["not a rules document", "[]", /a rules document is a JSON object with a "rules" array/],
+    ["invalid rules (the README's example of a bad file)", readFileSync(path.join(repoRoot, "testdata", "readme", "bad-rules.json"), "utf8"), /"Equals" is not a comparator; did you mean "Equal to"\?/],
+  ]) {
+    test(`lints the rules it packs and refuses ${name}, building nothing`, async () => {
+      const rules = path.join(tempDir(), "rules.json");
+      writeFileSync(rules, text);
+      const out = tempDir();
+      const lines = /** @type {string[]} */ ([]);
+      await assert.rejects(build(options(inputs(), { rules, out, log: (/** @type {string} */ l) => lines.push(l) })), /has errors \(above\): fix them, nothing was built/);
+      assert.ok(lines.some((l) => /** @type {RegExp} */ (expected).test(l)), `presencesync's diagnostics are shown:\n${lines.join("\n")}`);
+      assert.ok(!existsSync(path.join(out, "PresenceSync.zip")));
+    });
+  }
 
-  test("refuses inconsistent metadata before building anything", () => {
+  test("refuses inconsistent metadata before building anything", async () => {
     const root = mutated("pages/PresenceSyncSoftphone.page", "'softphone.js'", "'phone.js'");
     const out = tempDir();
-    assert.throws(() => build({ root, dist: inputs(), out, log: () => {} }), /holds no file phone\.js/);
+    await assert.rejects(build({ root, dist: inputs(), out, presencesync, log: () => {} }), /holds no file phone\.js/);
     assert.ok(!existsSync(path.join(out, "PresenceSync.zip")));
   });
 
-  test("the command line checks the metadata", () => {
-    const run = spawnSync(process.execPath, [path.join(salesforceRoot, "build.mjs"), "--check"], { encoding: "utf8" });
+  test("without presencesync it says how to get it", async () => {
+    const dist = inputs();
+    await assert.rejects(build(options(dist, { presencesync: path.join(tempDir(), "presencesync") })), /presencesync does not exist \(run make build\)/);
+  });
+
+  test("the command line checks the source and fails on a bad rules file", () => {
+    const run = spawnSync(process.execPath, [path.join(salesforceRoot, "build.mjs"), "--check", "--presencesync", presencesync], { encoding: "utf8" });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /metadata ok/);
+    assert.match(run.stdout, /records: 3 custom metadata record\(s\), 3 Presence Sync Rule\(s\) linted/);
+    assert.match(run.stdout, /source-deploy-retrieve: \d+ components recognised, converted to metadata format \(API 62\.0\)/);
     const bad = spawnSync(process.execPath, [path.join(salesforceRoot, "build.mjs"), "--nope"], { encoding: "utf8" });
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /unknown argument --nope/);
+    const rules = spawnSync(
+      process.execPath,
+      [path.join(salesforceRoot, "build.mjs"), "--presencesync", presencesync, "--rules", path.join(repoRoot, "testdata", "readme", "bad-rules.json"), "--out", tempDir()],
+      { encoding: "utf8" },
+    );
+    assert.equal(rules.status, 1, "make salesforce RULES=testdata/readme/bad-rules.json fails");
+    assert.match(rules.stderr, /bad-rules\.json has errors \(above\)/);
   });
 });
 
