@@ -42,7 +42,7 @@ const parser = new XMLParser({
   commentPropName: "#comment",
   captureMetaData: true,
 });
-const META = XMLParser.getMetaDataSymbol();
+const META = /** @type {symbol} */ (/** @type {unknown} */ (XMLParser.getMetaDataSymbol()));
 
 /**
  * Parses a document; returns its root element. Throws XmlError on anything not well-formed.

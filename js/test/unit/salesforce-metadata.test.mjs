@@ -244,7 +244,7 @@ describe("make salesforce", () => {
   ]) {
     test(`lints the rules it packs and refuses ${name}, building nothing`, async () => {
       const rules = path.join(tempDir(), "rules.json");
-      writeFileSync(rules, text);
+      writeFileSync(rules, /** @type {string} */ (text));
       const out = tempDir();
       const lines = /** @type {string[]} */ ([]);
       await assert.rejects(build(options(inputs(), { rules, out, log: (/** @type {string} */ l) => lines.push(l) })), /has errors \(above\): fix them, nothing was built/);

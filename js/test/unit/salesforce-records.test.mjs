@@ -118,6 +118,27 @@ describe("the custom metadata type PresenceSyncRule__mdt", () => {
     for (const field of object?.fields.keys() ?? []) assert.match(layout, new RegExp(`<field>${field}</field>`));
   });
 
+  test("js/salesforce/README.md's field table and operand list are the metadata's", () => {
+    const readme = readFileSync(path.join(salesforceRoot, "README.md"), "utf8");
+    const rows = [...readme.matchAll(/^\| ([^|]+) \| `(\w+)` \| ([^|]+) \| ([^|]+) \|$/gm)].map((m) => ({ label: m[1].trim(), api: m[2], type: m[3].trim(), text: m[4] }));
+    const documented = new Map(rows.map((r) => [r.api, r]));
+    for (const field of object?.fields.values() ?? []) {
+      const row = documented.get(field.name);
+      assert.ok(row, `${field.name} is in the table`);
+      assert.equal(row.label, field.label, `${field.name}'s label`);
+      assert.equal(/required/.test(row.type), field.required, `${field.name}: "required" in the table when the field is`);
+      if (field.type === "Text") assert.match(row.type, new RegExp(`\\(${field.length}\\)`), `${field.name}'s length`);
+    }
+    assert.deepEqual([...documented.keys()].filter((api) => api.endsWith("__c") && !object?.fields.has(api)), [], "no field the type lacks");
+    const listed = (/** @type {string} */ api) => [...(documented.get(api)?.text ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+    assert.deepEqual(listed("Source__c"), labels("source"));
+    assert.deepEqual(listed("Comparator__c"), labels("comparator"));
+    assert.deepEqual(listed("Destination__c"), labels("destination"));
+    const operands = /Operands \(both picklists\): ([\s\S]*?)\. What each means/.exec(readme);
+    assert.ok(operands);
+    assert.deepEqual([...operands[1].matchAll(/`([^`]+)`/g)].map((m) => m[1]), labels("operand"));
+  });
+
   test("field texts fit Salesforce's limits", () => {
     for (const f of object?.fields.values() ?? []) {
       assert.ok(f.description.length <= LIMITS.description, f.name);
