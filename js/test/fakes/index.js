@@ -18,14 +18,19 @@ export { createWindow, createFramedPage, postFrom, windowProxy } from "./windows
  * @returns {import("./aura.js").XmlNode}
  */
 export function domParseXml(text) {
-  const doc = new DOMParser().parseFromString(text, "application/xml");
+  // Aura markup uses prefixes (aura:, lightning:) without declaring them, which an XML parser
+  // refuses: declare each on the root element first (names keep their prefix).
+  const prefixes = new Set([...text.matchAll(/<\/?([A-Za-z][\w-]*):|\s([A-Za-z][\w-]*):[\w-]+\s*=/g)].map((m) => m[1] ?? m[2]).filter((p) => p !== "xmlns"));
+  const declared = [...prefixes].map((p) => ` xmlns:${p}="urn:presence-sync-test:${p}"`).join("");
+  const source = text.replace(/<([A-Za-z][\w:-]*)/, (m) => m + declared);
+  const doc = new DOMParser().parseFromString(source, "application/xml");
   const error = doc.getElementsByTagName("parsererror")[0];
   if (error) throw new Error(`markup is not well-formed: ${error.textContent}`);
   /** @param {Element} el @returns {import("./aura.js").XmlNode} */
   const convert = (el) => {
     /** @type {Record<string, string>} */
     const attrs = {};
-    for (const a of Array.from(el.attributes)) attrs[a.name] = a.value;
+    for (const a of Array.from(el.attributes)) if (!a.name.startsWith("xmlns")) attrs[a.name] = a.value;
     const children = Array.from(el.children).map(convert);
     const text = Array.from(el.childNodes).filter((n) => n.nodeType === 3 || n.nodeType === 4).map((n) => n.nodeValue ?? "").join("").trim();
     return { name: el.tagName, attrs, children, text };
