@@ -124,7 +124,12 @@ export function frameTransport(o) {
       sink.connected();
       return;
     }
-    if (connected) sink.message(m);
+    if (!connected) return;
+    try {
+      sink.message(m);
+    } catch (e) {
+      log("error", "A message from the Presence Sync utility item could not be handled.", e);
+    }
   }
 
   return {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { lightning } from "../../src/salesforce-lightning.js";
 import { PERMISSION_HELP } from "../../src/salesforce-payload.js";
-import { createWindow, postFrom } from "../fakes/index.js";
+import { createFramedPage, createWindow, postFrom } from "../fakes/index.js";
 import { loadTestdata, settle } from "../fakes/node.js";
 import { FIXED_TOKEN, LIGHTNING, VISUALFORCE, lightningPage } from "./lightning-harness.mjs";
 
@@ -308,6 +308,17 @@ describe("an Omni side that arrives late (start-up does not depend on load order
     await settle();
     assert.deepEqual(await status, { statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break" });
     assert.equal(s.events.at(-1).type, "ready");
+  });
+
+  test("a page in a sandboxed frame (opaque origin) says so", async () => {
+    const s = await lightningPage({ adapter: false });
+    const sandboxed = createFramedPage({ parentUrl: `${LIGHTNING}/x`, childUrl: `${LIGHTNING}/apex/PresenceSyncSoftphone`, sandboxed: true });
+    const adapter = s.makeAdapter({ window: sandboxed.child });
+    const events = /** @type {any[]} */ ([]);
+    adapter.subscribe((e) => events.push(e));
+    s.clock.advance(s.timeoutMs);
+    await settle();
+    assert.match(events[0].message, /sandboxed frame \(its origin is "null"\)/);
   });
 
   test("a page that is not framed at all says so", async () => {
