@@ -229,11 +229,23 @@ export function start(params: StartParams): Promise<PresenceSync>;
 export const version: string;
 
 export const salesforce: {
-  /** Lightning console: talks to the PresenceSyncBridge utility item over Lightning Message Service. */
-  lightning(options?: {
-    sforce?: unknown;
-    channel?: string;
+  /**
+   * Lightning: the page runs inside the Presence Sync utility item (PresenceSyncBridge), which
+   * holds the Omni toolkit and relays it over window.postMessage (strict origins). Until
+   * Omni-Channel first answers, the listener gets `{type: "error", code: "timeout", waiting: true}`
+   * while it waits longer than `timeoutMs`, then `{type: "ready"}`.
+   */
+  lightning(options: {
+    /** Resolves to the presence status catalog ({statuses, serviceChannels}). */
+    catalog: () => Promise<unknown>;
+    /** The exact origin of the utility item (the org's Lightning domain). */
+    parentOrigin?: string;
+    /** The relay token from the page's URL (#relay=...). */
+    relayToken?: string;
+    /** Another relay transport instead of the frame one. */
+    transport?: unknown;
     timeoutMs?: number;
+    helloMs?: number;
     log?: (level: LogLevel, message: string, detail?: unknown) => void;
     [key: string]: unknown;
   }): SalesforceAdapter;

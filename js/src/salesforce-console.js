@@ -7,7 +7,7 @@
  *
  * The presence status catalog (`listStatuses`) comes from `options.catalog` when given (the
  * Visualforce softphone page passes a Visualforce Remoting call to
- * `PresenceSyncController.getCatalogRemote`, the same Apex the Lightning bridge uses), else
+ * `PresenceSyncController.getCatalogRemote`, as in Lightning), else
  * from the AJAX Toolkit (`sforce.connection`, `/soap/ajax/NN.0/connection.js`) with
  * `SELECT Id, DeveloperName, MasterLabel FROM ServicePresenceStatus` and the service
  * channels' related entities resolved to key prefixes with describeGlobal.

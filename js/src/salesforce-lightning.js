@@ -1,307 +1,293 @@
 // @ts-check
 /**
- * `PresenceSync.salesforce.lightning({...})`: the softphone side of the Lightning bridge.
+ * `PresenceSync.salesforce.lightning({...})`: the Salesforce adapter for Lightning Experience.
  *
- * In Lightning Experience, Omni-Channel is reachable only from an Aura component
- * (`lightning:omniToolkitAPI`, `lightning:omniChannel*` events), and WebAssembly cannot run
- * in Aura or LWC. So the engine runs in the Open CTI softphone page, and the
- * `PresenceSyncBridge` background utility item (js/salesforce/force-app/.../aura) relays
- * between the two over a Lightning Message Channel (`PresenceSync__c`), which the softphone
- * reaches with `sforce.opencti.subscribe/publish`.
+ * In Lightning, Omni-Channel is reachable only from an Aura component
+ * (`lightning:omniToolkitAPI` and the `lightning:omniChannel*` events), and WebAssembly
+ * cannot run in Aura or LWC. So the engine runs in the PresenceSyncSoftphone Visualforce
+ * page, framed by the Presence Sync utility item (aura/PresenceSyncBridge), which holds the
+ * toolkit and relays commands and events: the default transport is salesforce-frame.js
+ * (window.postMessage with strict origin checks). Any object of the RelayTransport shape can
+ * replace it (`options.transport`), such as one over Lightning Message Service for a
+ * rendering utility item and an Open CTI softphone.
  *
- * Messages on the channel (every one carries `protocol: 1` and `source`):
- *   softphone → bridge  {kind: "request", id, command, args}
- *                       commands: setServicePresenceStatus {statusId}, logout,
- *                       getServicePresenceStatusId, getAgentWorkload, listStatuses, ping
- *   bridge → softphone  {kind: "response", id, ok: true, result}
- *                       {kind: "response", id, ok: false, error: {type, message}}
- *                       {kind: "event", event, payload}   event: statusChanged | logout |
- *                         workAccepted | workloadChanged | loginSuccess; payload: the Aura
- *                         event's parameters as Salesforce gave them
- *                       {kind: "ready"}   the bridge (re)started: unanswered requests are sent again
- * Everyone on the channel sees every message (including their own): each side handles only
- * the kinds addressed to it, and the softphone only responses whose `id` it issued.
+ * Start-up does not depend on load order: until Omni-Channel has answered once (the utility
+ * item and, behind it, the Omni toolkit), requests wait for it and reading the current status
+ * is tried again after each timeout. While it waits longer than `timeoutMs` the listener
+ * gets `{type: "error", code: "timeout", waiting: true, message}` (once per reason), and when
+ * Omni-Channel first answers `{type: "ready", message}`. These are platform mechanics: what
+ * the engine should make of the wait is not decided here.
+ *
+ * Facts passed as Salesforce gives them: status Ids go to the toolkit in the 15-character
+ * form Salesforce's samples use; every payload field (reason, interruptible workload) reaches
+ * the listener. "Logged out" comes only from what Omni-Channel says: the logout event, or
+ * getServicePresenceStatusId resolving without a status Id. A rejected
+ * getServicePresenceStatusId is an error with Salesforce's words, not a logout.
  */
 
 import {
-  DEFAULT_CHANNEL,
   DEFAULT_TIMEOUT_MS,
   adapterError,
   catalogCache,
   classifyError,
   createOmniEventStream,
   describe,
+  isSalesforceId,
   readCurrentStatus,
   safeLog,
   silenceTracker,
   timersFrom,
-  withTimeout,
 } from "./salesforce-payload.js";
+import { frameTransport } from "./salesforce-frame.js";
 
-/** Version of the message protocol spoken on the channel. */
-export const PROTOCOL = 1;
-/** `source` of the messages this side publishes. */
-export const SOURCE = "PresenceSyncSoftphone";
-/** Every field a message on the channel may carry (declared in the message channel). */
-export const MESSAGE_FIELDS = Object.freeze(["protocol", "source", "kind", "id", "command", "args", "ok", "result", "error", "event", "payload"]);
+export { PROTOCOL, SOURCE, RELAY_SOURCE, frameTransport } from "./salesforce-frame.js";
 
 const EVENTS = new Set(["statusChanged", "loginSuccess", "logout", "workAccepted", "workloadChanged"]);
 
 /**
  * @typedef {import("./salesforce-payload.js").SalesforceAdapter} SalesforceAdapter
- * @typedef {import("./salesforce-payload.js").Catalog} Catalog
  * @typedef {import("./salesforce-payload.js").AdapterError} AdapterError
  * @typedef {import("./salesforce-payload.js").LogFunction} LogFunction
+ * @typedef {import("./salesforce-frame.js").RelayTransport} RelayTransport
  *
  * @typedef {{
- *   subscribe(args: {channelName: string, listener: (message: any) => void, callback?: (response: {success: boolean, returnValue?: any, errors?: any}) => void}): void,
- *   publish(args: {channelName: string, message: any, callback?: (response: {success: boolean, returnValue?: any, errors?: any}) => void}): void,
- *   unsubscribe?(args: {subscription: any, callback?: (response: {success: boolean, errors?: any}) => void}): void,
- * }} OpenCti
- *
- * @typedef {{
- *   sforce?: {opencti?: OpenCti},
- *   channel?: string,
+ *   catalog: () => Promise<any>,
+ *   parentOrigin?: string,
+ *   relayToken?: string,
+ *   transport?: RelayTransport,
  *   timeoutMs?: number,
- *   catalog?: () => Promise<any>,
+ *   helloMs?: number,
+ *   window?: any,
  *   log?: LogFunction,
  *   setTimeout?: (fn: () => void, ms: number) => any,
  *   clearTimeout?: (handle: any) => void,
+ *   setInterval?: (fn: () => void, ms: number) => any,
+ *   clearInterval?: (handle: any) => void,
  * }} LightningOptions
- *  - sforce: the Open CTI global (default `globalThis.sforce`; needs opencti_min.js API 47.0+);
- *  - channel: the Lightning Message Channel's API name (default "PresenceSync__c");
- *  - timeoutMs: how long to wait for the bridge to answer a command (default 5000);
- *  - catalog: optional replacement for the `listStatuses` bridge command (resolving to the
- *    Apex controller's `{statuses, serviceChannels}` or a list of statuses);
- *  - log: `(level, message, detail)` for debug output;
- *  - setTimeout / clearTimeout: timers (tests inject their own).
+ *  - catalog: resolves to the presence status catalog (the page passes Visualforce Remoting
+ *    to PresenceSyncController.getCatalogRemote: `{statuses, serviceChannels}`);
+ *  - parentOrigin: the exact origin of the utility item (PresenceSyncOrigins gives it);
+ *  - relayToken: the token the utility item put in the page's URL (`#relay=...`);
+ *  - transport: another relay transport instead of the frame one;
+ *  - timeoutMs: how long to wait for Omni-Channel to answer a command (default 5000);
+ *  - helloMs: how often the page looks for the utility item until it answers (default 1000);
+ *  - window, log, timers: the page's window, `(level, message, detail)`, injected timers (tests).
  */
 
 /**
- * @param {LightningOptions} [options]
+ * @typedef {{
+ *   id: string, command: string, args: Record<string, any>, waitForOmni: boolean,
+ *   resolve: (value: any) => void, reject: (error: any) => void, timer: any,
+ * }} Request
+ */
+
+/**
+ * @param {LightningOptions} options
  * @returns {SalesforceAdapter}
  */
-export function lightning(options = {}) {
-  const sforce = options.sforce ?? /** @type {any} */ (globalThis).sforce;
-  const opencti = sforce && sforce.opencti;
-  if (!opencti || typeof opencti.subscribe !== "function" || typeof opencti.publish !== "function") {
+export function lightning(options) {
+  const o = /** @type {LightningOptions} */ (options ?? {});
+  if (typeof o.catalog !== "function") {
     throw adapterError(
       "unavailable",
-      "PresenceSync.salesforce.lightning needs sforce.opencti with Lightning Message Service (opencti_min.js, API 47.0 or later) on the softphone page.",
+      "PresenceSync.salesforce.lightning needs options.catalog: a function resolving to the presence status catalog (the PresenceSyncSoftphone page passes Visualforce Remoting to PresenceSyncController.getCatalogRemote).",
     );
   }
-  const channelName = options.channel ?? DEFAULT_CHANNEL;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timers = timersFrom(options);
-  const log = safeLog(options.log);
-  const idPrefix = `ps-${Math.random().toString(36).slice(2, 10)}`;
-  let sequence = 0;
-  /** Requests started and not settled (counted before they wait for the subscription). */
-  let inFlight = 0;
-
-  /** @type {Map<string, {id: string, command: string, args: any, resolve: (v: any) => void, reject: (e: any) => void}>} */
-  const pending = new Map();
-  /** @type {Promise<void> | null} */
-  let subscribing = null;
-  /** @type {any} */
-  let subscription = null;
-  let warnedProtocol = false;
-
-  const catalog = catalogCache(() => (options.catalog ? options.catalog() : request("listStatuses")), log);
-
-  const events = createOmniEventStream({
-    catalog: catalog.get,
-    currentStatus: () => readStatusRaw(),
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timers = timersFrom(o);
+  const log = safeLog(o.log);
+  const transport = o.transport ?? frameTransport({
+    parentOrigin: o.parentOrigin,
+    token: o.relayToken,
+    window: o.window,
+    helloMs: o.helloMs,
+    setInterval: o.setInterval,
+    clearInterval: o.clearInterval,
     log,
   });
-  const silence = silenceTracker((e) => events.deliver(e), log, "The Omni-Channel bridge");
+  const idPrefix = `ps-${Math.random().toString(36).slice(2, 10)}`;
+  let sequence = 0;
+  let open = false;
+  /** Omni-Channel has answered at least once since the transport opened. */
+  let answered = false;
+  /** The reason of the last waiting notice ("" none). */
+  let waitingNoticed = "";
+  /** @type {any} */
+  let waitTimer = null;
+  /** @type {Request[]} requests waiting for the utility item */
+  const queued = [];
+  /** @type {Map<string, Request>} requests sent, waiting for their answer */
+  const pending = new Map();
 
-  function ensureSubscribed() {
-    if (subscribing) return subscribing;
-    subscribing = new Promise((resolve, reject) => {
-      try {
-        opencti.subscribe({
-          channelName,
-          listener: onMessage,
-          callback: (response) => {
-            if (response && response.success) {
-              subscription = response.returnValue;
-              log("debug", `Subscribed to Lightning Message Channel ${channelName}.`);
-              resolve();
-            } else {
-              subscribing = null;
-              reject(failure("subscribe", response));
-            }
-          },
-        });
-      } catch (error) {
-        subscribing = null;
-        reject(failure("subscribe", error));
-      }
+  const catalog = catalogCache(() => o.catalog(), log);
+  const events = createOmniEventStream({ catalog: catalog.get, currentStatus: () => readStatusRaw(), log });
+  const silence = silenceTracker((e) => events.deliver(e), log, "Omni-Channel");
+
+  function ensureOpen() {
+    if (open) return;
+    open = true;
+    answered = false;
+    waitingNoticed = "";
+    transport.open({
+      connected() {
+        log("debug", "The Presence Sync utility item is there; sending the waiting requests.", { queued: queued.length });
+        for (const r of queued.splice(0)) send(r);
+        if (!answered) armWaitClock();
+      },
+      message: onMessage,
     });
-    return subscribing;
+    armWaitClock();
   }
 
-  /**
-   * @param {string} what
-   * @param {any} response
-   */
-  function failure(what, response) {
-    const errors = response && response.errors;
-    const detail = errors ? (typeof errors === "string" ? errors : JSON.stringify(errors)) : response instanceof Error ? response.message : "no details";
-    return adapterError("salesforce", `Could not ${what} on Lightning Message Channel ${channelName}: ${detail}.`, { type: "LightningMessageServiceError", cause: response });
+  /** Reports the wait once it has lasted timeoutMs without an answer from Omni-Channel. */
+  function armWaitClock() {
+    if (waitTimer !== null) timers.clearTimeout(waitTimer);
+    waitTimer = timers.setTimeout(() => {
+      waitTimer = null;
+      if (answered || !open) return;
+      noticeWaiting();
+    }, timeoutMs);
   }
 
-  function releaseIfIdle() {
-    if (events.listenerCount > 0 || inFlight > 0 || !subscribing) return;
-    const sub = subscription;
-    subscribing = null;
-    subscription = null;
-    if (sub && typeof opencti.unsubscribe === "function") {
-      try {
-        opencti.unsubscribe({
-          subscription: sub,
-          callback: (response) => {
-            if (!response || !response.success) log("warn", `Could not unsubscribe from ${channelName}.`, response);
-          },
-        });
-      } catch (error) {
-        log("warn", `Could not unsubscribe from ${channelName}.`, error);
-      }
-    }
+  function noticeWaiting() {
+    const reason = transport.waiting();
+    if (reason === waitingNoticed) return;
+    waitingNoticed = reason;
+    const message = `Waiting for Omni-Channel: ${reason}. Presence sync starts as soon as it answers.`;
+    log("warn", message);
+    events.deliver({ type: "error", code: "timeout", waiting: true, message });
   }
 
-  /** @param {any} message */
-  function publish(message) {
-    return new Promise((resolve, reject) => {
-      try {
-        opencti.publish({
-          channelName,
-          message: { protocol: PROTOCOL, source: SOURCE, ...message },
-          callback: (response) => {
-            if (response && response.success === false) reject(failure("publish", response));
-            else resolve(undefined);
-          },
-        });
-      } catch (error) {
-        reject(failure("publish", error));
-      }
-    });
+  function omniAnswered() {
+    silence.answered();
+    if (answered) return;
+    answered = true;
+    if (waitTimer !== null) timers.clearTimeout(waitTimer);
+    waitTimer = null;
+    const message = waitingNoticed ? "Omni-Channel answers; presence sync is running." : "Omni-Channel answers.";
+    log(waitingNoticed ? "info" : "debug", message);
+    events.deliver({ type: "ready", message });
   }
 
-  /** @param {any} message */
-  function onMessage(message) {
-    if (!message || typeof message !== "object" || typeof message.kind !== "string") {
-      log("debug", `Ignored a message on ${channelName} that is not presence-sync's.`, message);
+  /** @param {Request} r */
+  function send(r) {
+    pending.set(r.id, r);
+    try {
+      transport.send({ kind: "request", id: r.id, command: r.command, args: r.args });
+    } catch (error) {
+      settle(r);
+      r.reject(adapterError("unavailable", `Could not send ${r.command} to the Presence Sync utility item: ${describe(error)}.`, { cause: error }));
       return;
     }
-    if (message.kind === "request") return; // ours, or another softphone's
-    if (message.protocol !== PROTOCOL && !warnedProtocol) {
-      warnedProtocol = true;
-      log("warn", `The Omni-Channel bridge speaks protocol ${message.protocol}, this page ${PROTOCOL}; deploy matching versions.`);
+    r.timer = timers.setTimeout(() => onTimeout(r), timeoutMs);
+  }
+
+  /** @param {Request} r */
+  function onTimeout(r) {
+    r.timer = null;
+    if (!pending.delete(r.id)) return;
+    if (r.waitForOmni && !answered && open) {
+      // Omni-Channel has not answered yet at all: it is late, not failing. Ask again.
+      noticeWaiting();
+      r.id = `${idPrefix}-${++sequence}`;
+      send(r);
+      return;
     }
-    switch (message.kind) {
+    const error = adapterError("timeout", `Omni-Channel did not answer ${r.command} within ${timeoutMs} ms (${transport.waiting()}).`, { type: "Timeout" });
+    silence.timedOut(error);
+    r.reject(error);
+    releaseIfIdle();
+  }
+
+  /** Forgets a request (answered, failed or abandoned). @param {Request} r */
+  function settle(r) {
+    pending.delete(r.id);
+    if (r.timer !== null) timers.clearTimeout(r.timer);
+    r.timer = null;
+  }
+
+  /** @param {Record<string, any>} m */
+  function onMessage(m) {
+    switch (m.kind) {
       case "response": {
-        const entry = pending.get(message.id);
-        if (!entry) {
-          log("debug", "A bridge response to a request this page is not waiting for (answered late, or another page's).", message);
+        const r = typeof m.id === "string" ? pending.get(m.id) : undefined;
+        if (!r) {
+          log("debug", "An answer to a request this page is no longer waiting for (answered late).", m);
           return;
         }
-        silence.answered();
-        pending.delete(message.id);
-        if (message.ok === true) entry.resolve(message.result);
-        else entry.reject(classifyError(message.error ?? "the bridge reported a failure without details", entry.command));
+        omniAnswered();
+        settle(r);
+        if (m.ok === true) r.resolve(m.result);
+        else r.reject(classifyError(m.error ?? "the utility item reported a failure without details", r.command));
+        releaseIfIdle();
         return;
       }
       case "event":
-        silence.answered();
-        log("debug", `Omni-Channel ${typeof message.event === "string" ? message.event : describe(message.event)}`, message.payload);
-        if (typeof message.event !== "string" || !EVENTS.has(message.event)) {
+        omniAnswered();
+        if (typeof m.event !== "string" || !EVENTS.has(m.event)) {
           events.deliver({
             type: "error",
             code: "invalid-event",
-            message: `Skipped a message from the Omni-Channel bridge naming an unknown event ${describe(message.event)}.`,
-            payload: message,
+            message: `Skipped a message from the Presence Sync utility item naming an unknown Omni-Channel event ${describe(m.event)}.`,
+            payload: m,
           });
           return;
         }
-        events.push(message.event, message.payload);
-        return;
-      case "ready":
-        silence.answered();
-        log("info", "The Omni-Channel bridge (re)started; sending unanswered requests again.", { pending: pending.size });
-        for (const entry of pending.values()) {
-          publish({ kind: "request", id: entry.id, command: entry.command, args: entry.args }).catch((error) => {
-            pending.delete(entry.id);
-            entry.reject(error);
-          });
-        }
+        log("debug", `Omni-Channel ${m.event}`, m.payload);
+        events.push(m.event, m.payload);
         return;
       default:
-        log("debug", `Ignored a message of kind ${message.kind} on ${channelName}.`, message);
+        log("debug", `Ignored a message of kind ${describe(m.kind)} from the utility item.`, m);
     }
   }
 
   /**
-   * Sends a command to the bridge and waits for its answer.
+   * Sends a command to the utility item and waits for its answer.
    * @param {string} command
    * @param {Record<string, any>} [args]
+   * @param {{waitForOmni?: boolean}} [how] waitForOmni: until Omni-Channel first answers, ask again after each timeout
    * @returns {Promise<any>}
    */
-  async function request(command, args = {}) {
-    inFlight++;
-    try {
-      await ensureSubscribed();
-    } catch (error) {
-      inFlight--;
-      throw error;
-    }
-    const id = `${idPrefix}-${++sequence}`;
-    const promise = withTimeout(
-      (resolve, reject) => {
-        pending.set(id, { id, command, args, resolve, reject });
-        publish({ kind: "request", id, command, args }).catch((error) => {
-          pending.delete(id);
-          reject(error);
-        });
-      },
-      {
-        ms: timeoutMs,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        message:
-          `The Omni-Channel bridge did not answer ${command} within ${timeoutMs} ms. Check that the ` +
-          `"Presence Sync Bridge" utility item is in this Lightning app's utility bar.`,
-        onTimeout: (error) => {
-          pending.delete(id);
-          silence.timedOut(error);
-        },
-      },
-    );
-    try {
-      return await promise;
-    } finally {
-      inFlight--;
-      releaseIfIdle();
-    }
+  function request(command, args = {}, how = {}) {
+    return new Promise((resolve, reject) => {
+      /** @type {Request} */
+      const r = { id: `${idPrefix}-${++sequence}`, command, args, waitForOmni: !!how.waitForOmni, resolve, reject, timer: null };
+      ensureOpen();
+      if (transport.connected) send(r);
+      else queued.push(r);
+    });
   }
 
+  /** Closes the transport when nobody listens and nothing is asked. */
+  function releaseIfIdle() {
+    if (!open || events.listenerCount > 0 || pending.size > 0 || queued.length > 0) return;
+    open = false;
+    if (waitTimer !== null) timers.clearTimeout(waitTimer);
+    waitTimer = null;
+    transport.close();
+  }
 
-  /** The current status, or null when logged out; API name completed from the catalog. */
-  async function readStatusRaw() {
-    let result;
-    try {
-      result = await request("getServicePresenceStatusId");
-    } catch (error) {
-      const e = /** @type {AdapterError} */ (error);
-      if (e.code === "salesforce") {
-        // The toolkit rejects getServicePresenceStatusId while the agent is not logged in to Omni-Channel.
-        log("debug", "getServicePresenceStatusId failed: taken as logged out of Omni-Channel.", e.message);
-        return null;
+  /** The last listener left: what only waits for Omni-Channel to show up is given up. */
+  function abandonWaiting() {
+    const stopped = () => adapterError("unavailable", "Stopped waiting for Omni-Channel: nothing listens to it any more.");
+    for (const r of queued.splice(0)) r.reject(stopped());
+    if (!answered) {
+      for (const r of [...pending.values()]) {
+        if (!r.waitForOmni) continue;
+        settle(r);
+        r.reject(stopped());
       }
-      throw error;
     }
+    releaseIfIdle();
+  }
+
+  /** The current status, or null when Omni-Channel says there is none (logged out). */
+  async function readStatusRaw() {
+    const result = await request("getServicePresenceStatusId", {}, { waitForOmni: true });
     if (result === null || result === undefined) return null;
+    if (typeof result === "object" && !Array.isArray(result) && (result.statusId === null || result.statusId === undefined || result.statusId === "")) {
+      return null;
+    }
     return readCurrentStatus(result, catalog.get);
   }
 
@@ -316,23 +302,21 @@ export function lightning(options = {}) {
       return statuses.map((s) => ({ ...s }));
     },
     async setStatus(statusId) {
-      await request("setServicePresenceStatus", { statusId });
+      // Salesforce's samples and connectors give the toolkit the 15-character Id.
+      await request("setServicePresenceStatus", { statusId: isSalesforceId(statusId) ? statusId.slice(0, 15) : statusId });
     },
     async logout() {
       await request("logout");
     },
     subscribe(listener) {
       const unsubscribe = events.subscribe(listener);
-      ensureSubscribed().catch((error) => {
-        log("error", error.message, error);
-        events.deliver({ type: "error", code: "unavailable", message: error.message });
-      });
+      ensureOpen();
       let active = true;
       return () => {
         if (!active) return;
         active = false;
         unsubscribe();
-        releaseIfIdle();
+        if (events.listenerCount === 0) abandonWaiting();
       };
     },
   };

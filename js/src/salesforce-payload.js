@@ -22,9 +22,10 @@
  * @typedef {{statusId: string, statusApiName: string, statusName: string}} PresenceStatus
  *
  * @typedef {{type: "statusChanged", statusId: string, statusApiName: string, statusName: string, reason?: string}} StatusChangedEvent
- * @typedef {{type: "logout"}} LogoutEvent
+ * @typedef {{type: "logout", reason?: string}} LogoutEvent
  * @typedef {{type: "workAccepted", workItemId: string, workId: string, serviceChannel?: string}} WorkAcceptedEvent
- * @typedef {{type: "workloadChanged", configuredCapacity: number, previousWorkload: number, newWorkload: number}} WorkloadChangedEvent
+ * @typedef {{type: "workloadChanged", configuredCapacity: number, previousWorkload: number, newWorkload: number,
+ *   configuredInterruptibleCapacity?: number, previousInterruptibleWorkload?: number, newInterruptibleWorkload?: number}} WorkloadChangedEvent
  *
  * Extension of DESIGN.md's listener contract: besides the four platform events an
  * adapter delivers problems it could not turn into a rejected promise to the same
@@ -36,9 +37,13 @@
  *  - `permission`: the user lacks a permission the adapter needs (e.g. "View Setup and
  *    Configuration" / "View DeveloperName" to read presence statuses);
  *  - `unavailable`: the platform refused the event subscription itself (no events will come).
- * @typedef {{type: "error", code: "invalid-event" | "timeout" | "permission" | "unavailable", message: string, payload?: any}} AdapterErrorEvent
+ * A `timeout` with `waiting: true` means the platform has not answered at all yet (it loads
+ * later than this page): the adapter keeps waiting for it, and says `{type: "ready", message}`
+ * when it first answers.
+ * @typedef {{type: "error", code: "invalid-event" | "timeout" | "permission" | "unavailable", message: string, payload?: any, waiting?: boolean}} AdapterErrorEvent
+ * @typedef {{type: "ready", message: string}} ReadyEvent
  *
- * @typedef {StatusChangedEvent | LogoutEvent | WorkAcceptedEvent | WorkloadChangedEvent | AdapterErrorEvent} AdapterEvent
+ * @typedef {StatusChangedEvent | LogoutEvent | WorkAcceptedEvent | WorkloadChangedEvent | AdapterErrorEvent | ReadyEvent} AdapterEvent
  * @typedef {(event: AdapterEvent) => void} AdapterListener
  *
  * A Salesforce adapter, exactly DESIGN.md's shape.
@@ -61,10 +66,7 @@
  * @typedef {(level: LogLevel, message: string, detail?: any) => void} LogFunction
  */
 
-/** Name of the Lightning Message Channel that links the softphone page and the utility item. */
-export const DEFAULT_CHANNEL = "PresenceSync__c";
-
-/** Default time to wait for Salesforce (or the Lightning bridge) to answer a call. */
+/** Default time to wait for Salesforce (or the Lightning utility item) to answer a call. */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
 /** The message shown whenever reading presence statuses is refused. */
@@ -280,17 +282,38 @@ export function readWorkAccepted(payload) {
   return { workItemId: readId(p, "workItemId"), workId: readId(p, "workId") };
 }
 
+/** The interruptible-capacity fields of Winter '24 workload payloads: optional, passed on when present. */
+const INTERRUPTIBLE = /** @type {const} */ (["configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"]);
+
 /**
  * @param {unknown} payload
- * @returns {{configuredCapacity: number, previousWorkload: number, newWorkload: number}}
+ * @returns {{configuredCapacity: number, previousWorkload: number, newWorkload: number,
+ *   configuredInterruptibleCapacity?: number, previousInterruptibleWorkload?: number, newInterruptibleWorkload?: number}}
  */
 export function readWorkload(payload) {
   const p = asObject(payload);
-  return {
+  /** @type {ReturnType<typeof readWorkload>} */
+  const out = {
     configuredCapacity: /** @type {number} */ (readNumber(p, "configuredCapacity", true)),
     previousWorkload: /** @type {number} */ (readNumber(p, "previousWorkload", true)),
     newWorkload: /** @type {number} */ (readNumber(p, "newWorkload", true)),
   };
+  for (const name of INTERRUPTIBLE) {
+    const n = readNumber(p, name, false);
+    if (n !== undefined) out[name] = n;
+  }
+  return out;
+}
+
+/**
+ * A logout payload: its `reason` when Salesforce gives one.
+ * @param {unknown} payload
+ * @returns {{reason?: string}}
+ */
+export function readLogout(payload) {
+  const p = asObject(payload);
+  const reason = readString(p, "reason", false);
+  return reason ? { reason } : {};
 }
 
 /**
@@ -629,12 +652,13 @@ export function createOmniEventStream(deps) {
         deliver({ type: "statusChanged", ...status, reason: raw.reason || "OmniLoginStatusChange" });
         return;
       }
-      case "logout":
-        asObject(payload);
+      case "logout": {
+        const logout = readLogout(payload);
         lastStatusId = null;
         afterLogin = false;
-        deliver({ type: "logout" });
+        deliver({ type: "logout", ...logout });
         return;
+      }
       case "workAccepted": {
         const work = readWorkAccepted(payload);
         /** @type {WorkAcceptedEvent} */

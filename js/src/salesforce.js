@@ -6,9 +6,11 @@
  *
  * Adapter events become engine events:
  *   statusChanged   → Salesforce Agent State Change {statusId, statusApiName, statusName, reason}
- *   logout          → Salesforce Agent Logout
+ *   logout          → Salesforce Agent Logout {reason}
  *   workAccepted    → Salesforce Work Accepted {workItemId, workId, serviceChannel}
- *   workloadChanged → Salesforce Workload Changed {configuredCapacity, previousWorkload, newWorkload}
+ *   workloadChanged → Salesforce Workload Changed {configuredCapacity, previousWorkload, newWorkload,
+ *                     configuredInterruptibleCapacity, previousInterruptibleWorkload, newInterruptibleWorkload}
+ *   ready           → nothing (the adapter's platform answers; see salesforce-payload.js)
  * An adapter's `{type: "error", code, message}` is a problem it reports (DESIGN.md
  * extension in salesforce-payload.js): it is dispatched as the public `error` event.
  * Values are passed on as the adapter gave them: the engine checks their types and
@@ -33,6 +35,8 @@ import { describe } from "./errors.js";
  */
 
 const METHODS = ["getStatus", "listStatuses", "setStatus", "logout", "subscribe"];
+/** Winter '24 workload fields, passed on when the adapter gives them. */
+const INTERRUPTIBLE = ["configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"];
 
 /**
  * Lists what the object lacks to be an adapter ([] when it is one).
@@ -61,33 +65,41 @@ export function toEngineEvent(ev) {
       if (ev.reason !== undefined) e.reason = ev.reason;
       return { event: e };
     }
-    case "logout":
-      return { event: { type: "Salesforce Agent Logout" } };
+    case "logout": {
+      /** @type {Record<string, unknown>} */
+      const e = { type: "Salesforce Agent Logout" };
+      if (ev.reason !== undefined) e.reason = ev.reason;
+      return { event: e };
+    }
     case "workAccepted": {
       /** @type {Record<string, unknown>} */
       const e = { type: "Salesforce Work Accepted", workItemId: ev.workItemId, workId: ev.workId };
       if (ev.serviceChannel !== undefined) e.serviceChannel = ev.serviceChannel;
       return { event: e };
     }
-    case "workloadChanged":
-      return {
-        event: {
-          type: "Salesforce Workload Changed",
-          configuredCapacity: ev.configuredCapacity,
-          previousWorkload: ev.previousWorkload,
-          newWorkload: ev.newWorkload,
-        },
+    case "workloadChanged": {
+      /** @type {Record<string, unknown>} */
+      const e = {
+        type: "Salesforce Workload Changed",
+        configuredCapacity: ev.configuredCapacity,
+        previousWorkload: ev.previousWorkload,
+        newWorkload: ev.newWorkload,
       };
+      for (const k of INTERRUPTIBLE) if (ev[k] !== undefined) e[k] = ev[k];
+      return { event: e };
+    }
     case "error":
       return {
         error: {
           code: typeof ev.code === "string" && ev.code ? ev.code : "salesforce",
           message: typeof ev.message === "string" ? ev.message : "The Salesforce adapter reported a problem.",
           source: "salesforce",
+          ...(ev.waiting === true ? { waiting: true } : {}),
           ...(ev.payload !== undefined ? { payload: ev.payload } : {}),
         },
       };
     case "loginSuccess":
+    case "ready": // the adapter's platform answers (salesforce-payload.js): nothing for the engine
       return null;
     default:
       // Let the engine judge it: it reports an unknown type as invalid-event.

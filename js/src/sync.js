@@ -11,6 +11,7 @@ import { loadEngine } from "./loader.js";
 import { isStreams, waitForAgent, connectSide } from "./connect.js";
 import { adapterProblems, toEngineEvent, salesforceSide } from "./salesforce.js";
 import { singleWriter, agentKey } from "./writer.js";
+import { WAITING, deferredWriter } from "./late-start.js";
 
 /**
  * @typedef {"error" | "warn" | "info" | "debug"} LogLevel
@@ -99,6 +100,10 @@ export class PresenceSync extends EventTarget {
   #decisionListeners = new Map();
   /** @type {[unknown, boolean][]} those added with `once`: gone after the next decision */
   #onceListeners = [];
+  /** @type {Promise<typeof WAITING>} resolves when the Salesforce adapter says it waits for its platform (late-start.js) */
+  #salesforceWaiting;
+  /** @type {() => void} */
+  #noteSalesforceWaiting = () => {};
 
   /**
    * @param {import("./loader.js").EngineInstance} engine
@@ -115,6 +120,18 @@ export class PresenceSync extends EventTarget {
     this.#salesforce = salesforce;
     this.#writer = writer;
     this.#level = LEVELS[level] ?? LEVELS.warn;
+    this.#salesforceWaiting = new Promise((resolve) => {
+      this.#noteSalesforceWaiting = () => resolve(WAITING);
+    });
+  }
+
+  /**
+   * Resolves when the Salesforce adapter reports it is still waiting for its platform
+   * (late-start.js).
+   * @internal
+   */
+  _salesforceWaiting() {
+    return this.#salesforceWaiting;
   }
 
   /**
@@ -224,6 +241,7 @@ export class PresenceSync extends EventTarget {
         return;
       }
       if (!mapped) return;
+      if (ev?.type === "error" && ev.waiting === true) this.#noteSalesforceWaiting(); // late-start.js
       if ("error" in mapped) {
         const m = mapped.error.message;
         // A hostile payload must not come back whole in the message (it is logged and shared with every tab).
@@ -265,6 +283,18 @@ export class PresenceSync extends EventTarget {
       this.#track(ev);
       this.#input({ op: "event", now: Date.now(), trace: this.#wantsTrace(), event: ev });
     }
+  }
+
+  /**
+   * The Salesforce side could not be read after `start` resolved without it (late-start.js):
+   * reported as a `start-failed` error, then the sync stops.
+   * @param {Error & {code?: string}} e
+   * @internal
+   */
+  _startFailed(e) {
+    if (this.#stopped) return;
+    this.#dispatch("error", { code: e.code ?? "start-failed", message: e.message, source: "salesforce" });
+    this.stop();
   }
 
   /**
@@ -726,7 +756,8 @@ export async function start(params) {
   }
 
   const level = LEVELS[opts.logLevel ?? "warn"] ?? LEVELS.warn;
-  const writer = singleWriter({
+  // late-start.js: leadership begins when the engine starts (at once, unless the Salesforce side is late).
+  const writer = deferredWriter(() => singleWriter({
     leadership: opts.leadership !== false,
     key: agentKey(agent),
     onChange: () => sync?._roleChanged(),
@@ -736,7 +767,7 @@ export async function start(params) {
       const c = /** @type {any} */ (globalThis).console;
       c?.[lvl === "error" ? "error" : lvl === "warn" ? "warn" : lvl === "info" ? "info" : "debug"]?.(msg, detail);
     },
-  });
+  }));
   const connect = connectSide(agent);
   const sfSide = salesforceSide(params.salesforce);
   sync = new PresenceSync(engine, writerOnly(connect, writer), writerOnly(sfSide, writer), writer, opts.logLevel ?? "warn");
@@ -744,19 +775,38 @@ export async function start(params) {
   try {
     sync._subscribe();
     const cs = connectSide(agent).read();
-    let sf;
-    try {
-      sf = await salesforceSide(params.salesforce).read();
-    } catch (e) {
-      throw psError("start-failed", `Could not read the Omni-Channel status: ${describe(e)}`, { cause: e });
+    const reading = salesforceSide(params.salesforce).read().then((sf) => ({ sf }), (error) => ({ error }));
+    const first = await Promise.race([reading, sync._salesforceWaiting()]);
+    if (first !== WAITING) {
+      if ("error" in first) throw readFailure(first.error);
+      await writer.begin();
+      if (sync.stopped) throw psError("stopped", "PresenceSync was stopped while starting.");
+      sync._start(cs, first.sf);
+    } else {
+      // Late Salesforce side (late-start.js): start resolves now; the engine starts when it is read.
+      const late = /** @type {PresenceSync} */ (sync);
+      reading.then(async (r) => {
+        if (late.stopped) return;
+        if ("error" in r) {
+          late._startFailed(readFailure(r.error));
+          return;
+        }
+        await writer.begin();
+        if (!late.stopped) late._start(cs, r.sf);
+      });
     }
-    await writer.ready;
-    if (sync.stopped) throw psError("stopped", "PresenceSync was stopped while starting.");
-    sync._start(cs, sf);
   } catch (e) {
     await sync.stop();
     throw e;
   }
   sync._release();
   return sync;
+}
+
+/**
+ * The start-failed error for a Salesforce side that could not be read.
+ * @param {unknown} e
+ */
+function readFailure(e) {
+  return psError("start-failed", `Could not read the Omni-Channel status: ${describe(e)}`, { cause: e });
 }

@@ -7,6 +7,10 @@
 //   /pages/     js/test/pages (test pages)
 //   /demo/      js/demo (the demo page)
 //   /testdata/  the repository's testdata/
+//   /salesforce/ js/salesforce (the utility item's Aura bundle, the page glue softphone.js)
+//   /fakes/     js/test/fakes (the Salesforce fakes, for the Lightning test pages)
+//   /apex/PresenceSyncSoftphone  js/test/pages/lightning-vf.html: what the Visualforce page
+//               serves, for the Lightning tests (asked for on the Visualforce test hostname)
 //
 // Pages under /pages/ may ask for a Content-Security-Policy header with
 // `?csp=<policy>` so that tests can reproduce a page that blocks WebAssembly.
@@ -36,6 +40,13 @@ const mounts = {
   "/pages/": path.join(jsRoot, "test", "pages"),
   "/demo/": path.join(jsRoot, "demo"),
   "/testdata/": path.join(repoRoot, "testdata"),
+  "/salesforce/": path.join(jsRoot, "salesforce"),
+  "/fakes/": path.join(jsRoot, "test", "fakes"),
+};
+
+/** Fixed paths served from one file. @type {Record<string, string>} */
+const routes = {
+  "/apex/PresenceSyncSoftphone": path.join(jsRoot, "test", "pages", "lightning-vf.html"),
 };
 
 /** Content types by extension (the bench server serves with these too). @type {Record<string, string>} */
@@ -65,6 +76,7 @@ export function resolvePath(urlPath) {
     return null;
   }
   if (decoded.includes("\0")) return null;
+  if (Object.prototype.hasOwnProperty.call(routes, decoded)) return routes[decoded];
   for (const [prefix, dir] of Object.entries(mounts)) {
     if (!decoded.startsWith(prefix)) continue;
     let rel = decoded.slice(prefix.length);

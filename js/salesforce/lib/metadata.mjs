@@ -40,13 +40,12 @@ export const OMNI_EVENTS = Object.freeze([
   "lightning:omniChannelWorkloadChanged",
 ]);
 
-/** The commands the bridge must run. */
+/** The commands the bridge (the Presence Sync utility item) must run for the framed page. */
 export const BRIDGE_COMMANDS = Object.freeze([
   "setServicePresenceStatus",
   "logout",
   "getServicePresenceStatusId",
   "getAgentWorkload",
-  "listStatuses",
 ]);
 
 const META_ROOTS = /** @type {Record<string, string>} */ ({
@@ -272,6 +271,13 @@ export function checkMetadata(root, options = {}) {
     }
     if (apexClass && !classes.has(apexClass)) problems.push(`${cmpRel}: controller ${apexClass} does not exist`);
     const messageChannels = elements.filter((e) => e.name === "lightning:messageChannel");
+    const implementsList = (cmp.attrs.implements || "").split(",").map((s) => s.trim());
+    // "You can't use lightning:messageChannel in an Aura component that uses the background utility
+    // item interface" (Lightning Message Service Limitations, Aura Components Developer Guide,
+    // https://developer.salesforce.com/docs/platform/aura-platform/guide/message-channel-considerations.html).
+    if (messageChannels.length && implementsList.includes("lightning:backgroundUtilityItem")) {
+      problems.push(`${cmpRel}: lightning:messageChannel cannot be used in a lightning:backgroundUtilityItem component (Lightning Message Service Limitations)`);
+    }
     for (const mc of messageChannels) {
       needChannel(cmpRel, mc.attrs.type || "(no type)");
       if (mc.attrs.onMessage && !mc.attrs.scope) problems.push(`${cmpRel}: lightning:messageChannel with onMessage needs scope="APPLICATION"`);
@@ -284,10 +290,11 @@ export function checkMetadata(root, options = {}) {
       }
     }
     if (bundle === "PresenceSyncBridge") {
-      const implementsList = (cmp.attrs.implements || "").split(",").map((s) => s.trim());
-      if (!implementsList.includes("lightning:backgroundUtilityItem")) problems.push(`${cmpRel}: must implement lightning:backgroundUtilityItem`);
+      // A rendering utility item holding the toolkit and framing the page (README, "Install in Salesforce").
+      if (!implementsList.includes("flexipage:availableForAllPageTypes")) problems.push(`${cmpRel}: must implement flexipage:availableForAllPageTypes (to be a utility item)`);
+      if (implementsList.includes("lightning:backgroundUtilityItem")) problems.push(`${cmpRel}: must render (it frames the page), so it cannot be a lightning:backgroundUtilityItem`);
       if (!elements.some((e) => e.name === "lightning:omniToolkitAPI")) problems.push(`${cmpRel}: needs <lightning:omniToolkitAPI>`);
-      if (!messageChannels.length) problems.push(`${cmpRel}: needs <lightning:messageChannel>`);
+      if (!elements.some((e) => e.name === "iframe")) problems.push(`${cmpRel}: needs the <iframe> that frames the page`);
       const handled = new Set(elements.filter((e) => e.name === "aura:handler").map((e) => e.attrs.event).filter(Boolean));
       for (const event of OMNI_EVENTS) if (!handled.has(event)) problems.push(`${cmpRel}: does not handle ${event}`);
       for (const command of BRIDGE_COMMANDS) {

@@ -9,6 +9,7 @@ import { demoSuite } from "./demo.suite.mjs";
 import { tabsSuite } from "./tabs.suite.mjs";
 import { faultsSuite } from "./faults.suite.mjs";
 import { hostileSuite } from "./hostile.suite.mjs";
+import { lightningSuite } from "./lightning.suite.mjs";
 
 /** @type {import("./harness.mjs").Harness | undefined} */
 let harness;
@@ -30,4 +31,5 @@ describe("browser", () => {
   tabsSuite(h);
   faultsSuite(h);
   hostileSuite(h);
+  lightningSuite(h);
 });

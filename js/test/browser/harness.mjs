@@ -9,6 +9,8 @@ import { startServer, jsRoot } from "../server.mjs";
 
 /** The hostname the fake CCP is served under (mapped to 127.0.0.1 by Chromium). */
 export const CCP_HOST = "ccp.presence-sync.test";
+/** The hostname of the Lightning tests' "Visualforce domain" (mapped to 127.0.0.1 too). */
+export const VF_HOST = "vf.presence-sync.test";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
 
@@ -26,7 +28,7 @@ export const CHROMIUM_ARGS = Object.freeze([
   "--disable-component-update",
   "--disable-sync",
   "--no-first-run",
-  `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1`,
+  `--host-resolver-rules=MAP ${CCP_HOST} 127.0.0.1, MAP ${VF_HOST} 127.0.0.1`,
   "--disable-features=HttpsUpgrades,HttpsFirstBalancedModeAutoEnable",
 ]);
 
@@ -38,6 +40,7 @@ export const ARTIFACTS = path.join(jsRoot, "test", "artifacts");
  * @property {import("playwright-core").Browser} browser
  * @property {string} base       origin of the test pages, e.g. http://127.0.0.1:41234
  * @property {string} ccpBase    origin of the fake CCP, e.g. http://ccp.presence-sync.test:41234
+ * @property {string} vfBase     origin of the Lightning tests' Visualforce page, e.g. http://vf.presence-sync.test:41234
  * @property {(urlPath: string) => Promise<import("playwright-core").Page>} open  opens a page, collecting console errors
  * @property {(context: import("playwright-core").BrowserContext, urlPath: string) => Promise<import("playwright-core").Page>} openIn
  *   opens a page in a given browser context (tabs of one browser profile share Web Locks,
@@ -72,6 +75,7 @@ export async function startHarness() {
   });
   const base = srv.url;
   const ccpBase = `http://${CCP_HOST}:${srv.port}`;
+  const vfBase = `http://${VF_HOST}:${srv.port}`;
   /** @param {import("playwright-core").Page} page @param {string} urlPath */
   async function prepare(page, urlPath) {
     /** @type {string[]} */
@@ -88,6 +92,7 @@ export async function startHarness() {
     browser,
     base,
     ccpBase,
+    vfBase,
     rooms: srv.rooms,
     async openIn(context, urlPath) {
       return prepare(await context.newPage(), urlPath);

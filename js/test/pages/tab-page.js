@@ -4,15 +4,14 @@
 // several Salesforce sides (?sf=):
 //   sim        the simulated Omni-Channel console (js/demo/omni-sim.js), in this page
 //   shared     the Omni-Channel shared by every tab of ?room= (js/test/shared-platforms.mjs)
-//   lightning  the built-in Lightning adapter over an in-page Lightning Message Service and
-//              bridge stand-in, driven by the simulated Omni (fake-salesforce.js)
 //   console    the built-in Classic console adapter over an in-page Console Integration
 //              Toolkit, driven by the simulated Omni (fake-salesforce.js)
+// (The built-in Lightning adapter runs in its own pages: lightning-host.html frames lightning-vf.html.)
 // Everything the shim reports is recorded in window.t.rec; tests assert from outside.
 import * as PresenceSync from "/dist/presence-sync.mjs";
 import { createOmniSim } from "/demo/omni-sim.js";
 import { createSharedOmni } from "./shared-omni.js";
-import { createFakeLightning, createFakeConsole } from "./fake-salesforce.js";
+import { createFakeConsole } from "./fake-salesforce.js";
 
 const params = new URLSearchParams(location.search);
 const w = /** @type {any} */ (window);
@@ -35,17 +34,12 @@ let sync = null;
 /** @type {any} */
 let adapter;
 /** @type {any} */
-let lightning = null;
-/** @type {any} */
 let consoleFake = null;
 /** @type {any} */
 let shared = null;
 if (sfKind === "shared") {
   shared = createSharedOmni(params.get("room") ?? "default", { tab: () => sync?.tabId ?? null });
   adapter = shared.adapter;
-} else if (sfKind === "lightning") {
-  lightning = createFakeLightning(omni);
-  adapter = PresenceSync.salesforce.lightning({ sforce: lightning.sforce, timeoutMs: Number(params.get("sfTimeout") ?? 1000) });
 } else if (sfKind === "console") {
   consoleFake = createFakeConsole(omni);
   adapter = PresenceSync.salesforce.console(consoleFake.sforce, {
@@ -71,9 +65,6 @@ w.t = {
   PresenceSync,
   omni,
   shared,
-  get lightning() {
-    return lightning;
-  },
   get console() {
     return consoleFake;
   },

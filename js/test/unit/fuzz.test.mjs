@@ -12,10 +12,6 @@
 
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { prng, SEED, RUNS, value, adapterEvent, omniPayload, str, show, prototypeKeys, mutate } from "./fuzz-gen.mjs";
 import {
   readStatus, readWorkAccepted, readWorkload, readJsonList, readCatalog, classifyError, createOmniEventStream,
@@ -23,11 +19,10 @@ import {
 import { connectSide, parseConnectError } from "../../src/connect.js";
 import { toEngineEvent } from "../../src/salesforce.js";
 import { validateMessage } from "../../src/leadership.js";
-import { createLms, channelFields, createOmniToolkit, loadAuraBridge, createClassicConsole, loadTestdata, settle } from "./salesforce-fakes.mjs";
+import { createClassicConsole, loadTestdata, settle } from "./salesforce-fakes.mjs";
+import { defaultRules, fakeStreams, haveDist, loadShim, wasmUrl } from "./node-engine.mjs";
+import { lightningPage } from "./lightning-harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const jsRoot = path.resolve(here, "..", "..");
-const dist = path.join(jsRoot, "dist");
 const PROTO = prototypeKeys();
 const STRING_FIELDS = ["statusId", "statusApiName", "statusName", "reason", "workItemId", "workId", "serviceChannel"];
 
@@ -260,70 +255,14 @@ describe("fuzz: the Connect and adapter event mappings, the BroadcastChannel che
 
 // ---- the shim → engine boundary, with the real engine ---------------------------------
 
-const haveDist = fs.existsSync(path.join(dist, "presence-sync.wasm")) && fs.existsSync(path.join(dist, "wasm_exec.js"));
-
 describe("fuzz: the shim and the engine (WebAssembly under Node)", { skip: haveDist ? false : "js/dist is not built (make dist)" }, () => {
   /** @type {any} */
   let PresenceSync;
-  const doc = JSON.parse(fs.readFileSync(path.join(jsRoot, "..", "testdata", "rules", "default.json"), "utf8"));
-  const wasmUrl = pathToFileURL(path.join(dist, "presence-sync.wasm")).href;
+  const doc = defaultRules;
 
   before(async () => {
-    // Browser-like globals for Go's module (as wasm/testdata/go_js_wasm_exec provides them).
-    createRequire(import.meta.url)("../../../wasm/testdata/node-window.cjs");
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = /** @type {any} */ (async (/** @type {any} */ url, /** @type {any} */ init) => {
-      const u = String(url);
-      if (!u.startsWith("file:")) return realFetch(url, init);
-      return new Response(fs.readFileSync(fileURLToPath(u)), { headers: { "Content-Type": "application/wasm" } });
-    });
-    PresenceSync = await import("../../src/index.js");
+    PresenceSync = await loadShim();
   });
-
-  /** Streams' agent, enough for the shim: states, onStateChange, setState. */
-  function fakeStreams() {
-    const states = doc.connect.states.map((/** @type {any} */ s, /** @type {number} */ i) => ({ ...s, agentStateARN: "arn:state/" + i }));
-    /** @type {Set<(e: any) => void>} */
-    const handlers = new Set();
-    const calls = /** @type {any[]} */ ([]);
-    let current = "Available";
-    const agent = {
-      getState: () => ({ name: current, type: "routable" }),
-      getAgentStates: () => states,
-      getAgentARN: () => "arn:aws:connect:agent/fuzz",
-      onStateChange(/** @type {any} */ f) {
-        handlers.add(f);
-        return { unsubscribe: () => handlers.delete(f) };
-      },
-      setState(/** @type {any} */ st, /** @type {any} */ cb, /** @type {any} */ opts) {
-        calls.push({ name: st.name, opts });
-        setTimeout(() => {
-          const old = current;
-          current = st.name;
-          cb.success?.();
-          for (const h of [...handlers]) h({ agent, oldState: old, newState: current });
-        }, 0);
-      },
-    };
-    const connect = { agent: (/** @type {any} */ f) => (f(agent), { unsubscribe() {} }), core: { getEventBus: () => ({}) } };
-    return {
-      connect,
-      calls,
-      /** @param {any} e */
-      emit(e) {
-        for (const h of [...handlers]) h(e);
-      },
-      /** @param {string} name */
-      change(name) {
-        const old = current;
-        current = name;
-        for (const h of [...handlers]) h({ agent, oldState: old, newState: name });
-      },
-      get handlers() {
-        return handlers.size;
-      },
-    };
-  }
 
   /** A minimal adapter of DESIGN.md's shape whose listener the test drives. */
   function fakeAdapter() {
@@ -473,32 +412,25 @@ describe("fuzz: the shim and the engine (WebAssembly under Node)", { skip: haveD
     inst.stop();
   });
 
-  it("the Lightning adapter over the real bridge bundle: random Omni events and raw channel messages, only invalid-event", async () => {
+  it("the Lightning adapter through the real utility item bundle: random Omni events and raw relay messages, only invalid-event", async () => {
     const restore = quietConsole();
     try {
-      const catalog = loadTestdata("catalog.json");
-      const lms = createLms({ PresenceSync__c: channelFields() });
-      /** @type {any} */
-      let bridge;
-      const omni = createOmniToolkit({ catalog, fire: (event, params) => bridge.fire(event, params) });
-      bridge = loadAuraBridge({ lms, omni: omni.api, apex: { getCatalog: () => ({ state: "SUCCESS", returnValue: catalog }) } });
-      bridge.init();
-      const adapter = PresenceSync.salesforce.lightning({ sforce: { opencti: lms.opencti }, timeoutMs: 500 });
+      const page = await lightningPage();
+      const token = /#relay=(\w+)/.exec(/** @type {string} */ (page.frameUrl))?.[1];
       const streams = fakeStreams();
-      const { sync, errors } = await startSync(streams.connect, adapter);
+      const { sync, errors } = await startSync(streams.connect, page.adapter);
       const events = ["lightning:omniChannelStatusChanged", "lightning:omniChannelLoginSuccess", "lightning:omniChannelLogout", "lightning:omniChannelWorkAccepted", "lightning:omniChannelWorkloadChanged"];
       await forAll("lightning", async (r, i) => {
         if (r.chance(0.7)) {
           const ev = r.pick(events);
           const name = ev.replace("lightning:omniChannel", "").replace(/^./, (c) => c.toLowerCase());
           const p = omniPayload(r, name === "loginSuccess" ? "statusChanged" : name, false);
-          // Aura hands the bridge an event whose parameters are read one by one.
-          bridge.fire(ev, p && typeof p === "object" && !Array.isArray(p) ? p : { statusId: p, configuredCapacity: p, workItemId: p });
+          // Aura hands the utility item an event whose parameters are read one by one.
+          page.omni.fire(ev, p && typeof p === "object" && !Array.isArray(p) ? p : { statusId: p, configuredCapacity: p, workItemId: p });
         } else {
-          const message = r.chance(0.7) ? mutate(r, { protocol: 1, source: "PresenceSyncBridge", kind: "event", event: r.pick(["statusChanged", "workloadChanged", "logout"]), payload: omniPayload(r, "statusChanged") }, false) : value(r, 0, false);
-          // (An `event` that cannot become text crashes the adapter's listener: see the todo test below.)
-          if (message && typeof message === "object" && message.event && typeof message.event === "object") message.event = show(message.event);
-          lms.opencti.publish({ channelName: "PresenceSync__c", message });
+          // Raw messages on the relay, as if from the utility item (right origin and token), however odd.
+          const message = r.chance(0.7) ? mutate(r, { protocol: 1, source: "PresenceSyncBridge", token, kind: "event", event: r.pick(["statusChanged", "workloadChanged", "logout"]), payload: omniPayload(r, "statusChanged") }, false) : value(r, 0, false);
+          page.windows.frameWindow.postMessage(message, "https://acme--c.vf.force.com");
         }
         if (i % 50 === 0) await settle(5);
       }, Math.ceil(RUNS / 2));
@@ -507,33 +439,27 @@ describe("fuzz: the shim and the engine (WebAssembly under Node)", { skip: haveD
       assert.ok(!codes.has("internal"), show(errors.find((e) => e.code === "internal")));
       for (const c of codes) assert.ok(["invalid-event", "loop", "write-failed", "timeout", "unknown-state"].includes(c), `unexpected error code ${c}: ${show(errors.find((e) => e.code === c))}`);
       assert.ok(errors.some((e) => e.code === "invalid-event"));
+      assert.deepEqual(page.relay?.errors, [], "the utility item's code never threw");
       await sync.stop();
     } finally {
       restore();
     }
   });
 
-  it("a bridge message naming an event that cannot become text is reported, not thrown", () => {
-    const lms = createLms({ PresenceSync__c: channelFields() });
-    const adapter = PresenceSync.salesforce.lightning({ sforce: { opencti: lms.opencti }, timeoutMs: 500 });
+  it("a relay message naming an event that cannot become text is reported, not thrown", async () => {
+    const page = await lightningPage();
+    const token = /#relay=(\w+)/.exec(/** @type {string} */ (page.frameUrl))?.[1];
     /** @type {any[]} */
     const got = [];
-    const unsubscribe = adapter.subscribe((e) => got.push(e));
-    return new Promise((resolve, reject) => {
-      const onError = (/** @type {any} */ e) => reject(e);
-      process.once("uncaughtException", onError);
-      lms.opencti.publish({ channelName: "PresenceSync__c", message: { protocol: 1, kind: "event", event: [{ toString: 0 }], payload: {} } });
-      setTimeout(() => {
-        process.off("uncaughtException", onError);
-        unsubscribe();
-        try {
-          assert.equal(got[0]?.code, "invalid-event");
-          resolve(undefined);
-        } catch (e) {
-          reject(e);
-        }
-      }, 20);
-    });
+    const unsubscribe = page.adapter.subscribe((e) => got.push(e));
+    await page.adapter.getStatus();
+    const onError = (/** @type {any} */ e) => assert.fail(e);
+    process.once("uncaughtException", onError);
+    page.windows.frameWindow.postMessage({ protocol: 1, source: "PresenceSyncBridge", token, kind: "event", event: [{ toString: 0 }], payload: {} }, "https://acme--c.vf.force.com");
+    await settle();
+    process.off("uncaughtException", onError);
+    unsubscribe();
+    assert.equal(got.filter((e) => e.type !== "ready")[0]?.code, "invalid-event");
   });
 
   it("the Classic console adapter: random presence event results, only invalid-event", async () => {

@@ -33,10 +33,12 @@ const source = (name) => readFileSync(path.join(classesDir, `${name}.cls`), "utf
 describe("the project's Apex", () => {
   test("parses, and every cross-class reference, test and query is sound", () => {
     const files = classes();
-    assert.deepEqual([...files.keys()].sort(), ["PresenceSyncController", "PresenceSyncControllerTest", "PresenceSyncRules", "PresenceSyncRulesTest"]);
+    assert.deepEqual([...files.keys()].sort(), [
+      "PresenceSyncController", "PresenceSyncControllerTest", "PresenceSyncOrigins", "PresenceSyncOriginsTest", "PresenceSyncRules", "PresenceSyncRulesTest",
+    ]);
     for (const [name, file] of files) assert.deepEqual(file.errors, [], name);
     assert.deepEqual(checkApex(files, { objects }), []);
-    assert.deepEqual(testClasses(files), ["PresenceSyncControllerTest", "PresenceSyncRulesTest"]);
+    assert.deepEqual(testClasses(files), ["PresenceSyncControllerTest", "PresenceSyncOriginsTest", "PresenceSyncRulesTest"]);
   });
 
   test("the check sees what the rules test reaches into (not a vacuous pass)", () => {

@@ -1,197 +1,169 @@
-// The Lightning adapter end to end: adapter ⇄ Lightning Message Service (fake) ⇄ the real
-// PresenceSyncBridge Aura bundle (controller and helper source run in a harness) ⇄
-// lightning:omniToolkitAPI (fake, Promise-based, firing lightning:omniChannel* events).
+// The Lightning adapter end to end under Node: the page's adapter (salesforce-lightning.js,
+// over the frame transport) ⇄ window.postMessage between the Visualforce and Lightning
+// origins ⇄ the real Presence Sync utility item (PresenceSyncBridge, in the Aura runtime
+// fake that enforces the documented limits) ⇄ the agent's Omni-Channel (fake toolkit and
+// lightning:omniChannel* events).
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { MESSAGE_FIELDS, PROTOCOL, lightning } from "../../src/salesforce-lightning.js";
+import { lightning } from "../../src/salesforce-lightning.js";
 import { PERMISSION_HELP } from "../../src/salesforce-payload.js";
-import {
-  channelFields,
-  createClock,
-  createLms,
-  createOmniToolkit,
-  loadAuraBridge,
-  loadTestdata,
-  settle,
-} from "./salesforce-fakes.mjs";
+import { createFramedPage, createWindow, postFrom } from "../fakes/index.js";
+import { loadTestdata, settle } from "../fakes/node.js";
+import { FIXED_TOKEN, LIGHTNING, VISUALFORCE, lightningPage } from "./lightning-harness.mjs";
 
-const CHANNEL = "PresenceSync__c";
 const LUNCH = "0N5xx0000000002AAA";
 const TRAINING = "0N5xx0000000005AAA";
 
-/**
- * @param {{status?: string | null, allowed?: string[], timeoutMs?: number, apex?: Record<string, () => any>, catalogOption?: () => Promise<any>}} [o]
- */
-function setup(o = {}) {
-  const catalog = loadTestdata("catalog.json");
-  const lms = createLms({ [CHANNEL]: channelFields() });
-  const clock = createClock();
-  /** @type {ReturnType<typeof loadAuraBridge>} */
-  let bridge;
-  const omni = createOmniToolkit({ catalog, status: o.status, allowed: o.allowed, fire: (event, params) => bridge.fire(event, params) });
-  const apex = o.apex ?? { getCatalog: () => ({ state: "SUCCESS", returnValue: catalog }) };
-  const startBridge = () => {
-    bridge = loadAuraBridge({ lms, omni: omni.api, apex });
-    bridge.init();
-    return bridge;
-  };
-  startBridge();
-  const logs = /** @type {Array<{level: string, message: string, detail: any}>} */ ([]);
-  const timeoutMs = o.timeoutMs ?? 1000;
-  const options = {
-    sforce: { opencti: lms.opencti },
-    timeoutMs,
-    setTimeout: clock.setTimeout,
-    clearTimeout: clock.clearTimeout,
-    log: (/** @type {string} */ level, /** @type {string} */ message, /** @type {any} */ detail) => logs.push({ level, message, detail }),
-    ...(o.catalogOption ? { catalog: o.catalogOption } : {}),
-  };
-  const adapter = lightning(options);
-  const events = /** @type {any[]} */ ([]);
-  return {
-    catalog,
-    lms,
-    clock,
-    omni,
-    get bridge() {
-      return bridge;
-    },
-    startBridge,
-    adapter,
-    events,
-    logs,
-    timeoutMs,
-    listen() {
-      return adapter.subscribe((e) => events.push(e));
-    },
-  };
-}
+describe("the adapter", () => {
+  test("has exactly DESIGN.md's shape", async () => {
+    const s = await lightningPage();
+    assert.deepEqual(Object.keys(s.adapter).sort(), ["getStatus", "listStatuses", "logout", "setStatus", "subscribe"]);
+  });
 
-test("the adapter has exactly DESIGN.md's shape", () => {
-  const { adapter } = setup();
-  assert.deepEqual(Object.keys(adapter).sort(), ["getStatus", "listStatuses", "logout", "setStatus", "subscribe"]);
+  test("says what it needs: the status catalog and the utility item's exact origin", () => {
+    assert.throws(() => lightning(/** @type {any} */ ({ parentOrigin: LIGHTNING })), (/** @type {any} */ e) => e.code === "unavailable" && /options\.catalog/.test(e.message));
+    for (const parentOrigin of [undefined, "*", "https://acme.lightning.force.com/", "acme.lightning.force.com"]) {
+      assert.throws(
+        () => lightning({ parentOrigin, catalog: async () => [] }),
+        (/** @type {any} */ e) => e.code === "unavailable" && /parentOrigin/.test(e.message),
+        String(parentOrigin),
+      );
+    }
+  });
 });
 
-test("without sforce.opencti the adapter says what the page is missing", () => {
-  assert.throws(() => lightning({ sforce: {} }), (/** @type {any} */ e) => e.code === "unavailable" && /opencti/.test(e.message));
-});
+describe("the utility item", () => {
+  test("frames the page on the Visualforce origin with its properties and a relay token", async () => {
+    const s = await lightningPage({ attributes: { ccpUrl: "https://acme.my.connect.aws/ccp-v2/", logLevel: "info", timeoutMs: 2500 } });
+    assert.deepEqual(s.apexCalls, ["getOrigins"]);
+    const url = new URL(/** @type {string} */ (s.frameUrl));
+    assert.equal(url.origin, VISUALFORCE);
+    assert.equal(url.pathname, "/apex/PresenceSyncSoftphone");
+    assert.equal(url.searchParams.get("ccpUrl"), "https://acme.my.connect.aws/ccp-v2/");
+    assert.equal(url.searchParams.get("logLevel"), "info");
+    assert.equal(url.searchParams.get("timeoutMs"), "2500");
+    assert.match(url.hash, /^#relay=[0-9a-z]{16,}$/);
+    const frame = s.dom.root.children.find((/** @type {any} */ e) => e.tagName === "IFRAME");
+    assert.equal(frame.attributes.sandbox, undefined, "a cross-origin frame is not sandboxed by LWS");
+    assert.match(frame.attributes.allow, /microphone/);
+    assert.deepEqual(s.relay?.errors, []);
+  });
 
-test("every field on the channel is declared in the PresenceSync__c message channel", async () => {
-  const s = setup();
-  s.listen();
-  await settle();
-  for (const field of MESSAGE_FIELDS) assert.ok(channelFields().has(field), `${field} is declared`);
-  await s.adapter.getStatus();
-  await s.adapter.listStatuses();
-  s.bridge.fire("lightning:omniChannelWorkloadChanged", { configuredCapacity: "5", previousWorkload: "0", newWorkload: "1" });
-  await settle();
-  assert.deepEqual(s.lms.undeclared, [], "nobody published an undeclared field");
+  test("shows a plain error, and no frame, when the Visualforce origin cannot be read", async () => {
+    const s = await lightningPage({ origins: { visualforce: "javascript:alert(1)" }, adapter: false });
+    assert.equal(s.frameUrl, null);
+    const alert = s.dom.root.children.find((/** @type {any} */ e) => e.attributes.role === "alert");
+    assert.match(alert.text, /no usable Visualforce origin/);
+  });
+
+  test("answers only its own frame: another origin, a wrong token or no token get nothing", async () => {
+    const s = await lightningPage({ adapter: false });
+    const token = /#relay=(\w+)/.exec(/** @type {string} */ (s.frameUrl))?.[1];
+    const got = s.received();
+    const intruder = createWindow({ url: "https://evil.example/page" });
+    const hello = (/** @type {string | undefined} */ t) => ({ protocol: 1, source: "PresenceSyncSoftphone", token: t, kind: "hello" });
+    postFrom(intruder, s.windows.parent, hello(token), LIGHTNING); // right token, wrong origin
+    s.windows.parentSeenByChild.postMessage(hello("0000"), LIGHTNING); // right origin, wrong token
+    s.windows.parentSeenByChild.postMessage({ ...hello(undefined), kind: "request", id: "x", command: "logout", args: {} }, LIGHTNING);
+    await settle();
+    assert.deepEqual(got, []);
+    assert.deepEqual(s.omni.state.calls, [], "nothing reached Omni-Channel");
+    s.windows.parentSeenByChild.postMessage(hello(token), LIGHTNING);
+    await settle();
+    assert.deepEqual(got.map((e) => [e.origin, e.data.kind]), [[LIGHTNING, "ready"]]);
+    assert.equal(s.windows.child.dropped.length, 0, "the utility item posts to the Visualforce origin only");
+  });
+
+  test("stops listening when it goes away", async () => {
+    const s = await lightningPage({ adapter: false });
+    assert.equal(s.windows.parent.listenerCount("message"), 1);
+    assert.equal(s.omni.listenerCount(), 1);
+    s.relay?.destroy();
+    assert.equal(s.windows.parent.listenerCount("message"), 0);
+    assert.equal(s.omni.listenerCount(), 0);
+  });
 });
 
 describe("Omni events reach the listener", () => {
   test("every documented event, in order, in the adapter's shape", async () => {
-    const s = setup();
+    const s = await lightningPage();
     s.listen();
     await settle();
+    await s.adapter.getStatus(); // connected and answered
     const cases = loadTestdata("lightning-events.json");
-    for (const c of cases) s.bridge.fire(c.event, c.params);
+    for (const c of cases) s.omni.fire(c.event, c.params);
     await settle();
-    assert.deepEqual(
-      s.events,
-      cases.map((/** @type {any} */ c) => c.expect),
-    );
-    assert.deepEqual(s.bridge.consoleErrors, []);
+    assert.deepEqual(s.events.filter((e) => e.type !== "ready"), cases.map((/** @type {any} */ c) => c.expect));
+    assert.deepEqual(s.relay?.errors, []);
   });
 
-  test("each event on its own", async (t) => {
-    for (const c of loadTestdata("lightning-events.json")) {
-      await t.test(c.name, async () => {
-        const s = setup({ status: null });
-        s.listen();
-        await settle();
-        s.bridge.fire(c.event, c.params);
-        await settle();
-        assert.deepEqual(s.events, [c.expect]);
-      });
-    }
-  });
-
-  test("the bridge relays the Aura event's parameters untouched", async () => {
-    const s = setup();
+  test("the utility item relays the Aura event's parameters untouched", async () => {
+    const s = await lightningPage();
     s.listen();
+    const got = s.received();
     await settle();
+    await s.adapter.getStatus();
     const params = { configuredCapacity: "5", previousWorkload: "0", newWorkload: "2", configuredInterruptibleCapacity: "1", previousInterruptibleWorkload: "0", newInterruptibleWorkload: "0" };
-    s.bridge.fire("lightning:omniChannelWorkloadChanged", params);
+    s.omni.fire("lightning:omniChannelWorkloadChanged", params);
     await settle();
-    const relayed = s.lms.log.filter((m) => m.message.kind === "event").map((m) => m.message);
+    const relayed = got.filter((e) => e.data.kind === "event").map((e) => e.data);
     assert.equal(relayed.length, 1);
-    assert.deepEqual(relayed[0], { kind: "event", event: "workloadChanged", payload: params, protocol: PROTOCOL, source: "PresenceSyncBridge" });
+    assert.deepEqual(relayed[0].payload, params);
+    assert.equal(relayed[0].event, "workloadChanged");
   });
 
   test("a login and the identical status change Omni fires with it make one event", async () => {
-    const s = setup({ status: null });
+    const s = await lightningPage({ status: null, whenLoggedOut: "resolve-empty" });
     s.listen();
-    await settle();
+    assert.equal(await s.adapter.getStatus(), null);
     await s.adapter.setStatus(LUNCH); // logged out: the toolkit logs in, firing login success then the status change
     await settle();
-    assert.deepEqual(s.events, [
+    assert.deepEqual(s.events.filter((e) => e.type !== "ready"), [
       { type: "statusChanged", statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break", reason: "OmniLoginStatusChange" },
     ]);
-    s.bridge.fire("lightning:omniChannelStatusChanged", { statusId: LUNCH, channels: "[]", statusName: "Lunch Break", statusApiName: "Lunch", reason: "OmniManualStatusChange" });
-    await settle();
-    assert.equal(s.events.length, 2, "a later change to the same status is a change");
   });
 });
 
 describe("commands come out as toolkit calls", () => {
-  test("getStatus reads getServicePresenceStatusId through the bridge", async () => {
-    const s = setup({ status: LUNCH });
+  test("getStatus reads getServicePresenceStatusId through the utility item", async () => {
+    const s = await lightningPage({ status: "Lunch" });
     assert.deepEqual(await s.adapter.getStatus(), { statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break" });
-    assert.deepEqual(s.omni.calls.map((c) => c.method), ["getServicePresenceStatusId"]);
+    assert.deepEqual(s.omni.state.calls.map((c) => c.method), ["getServicePresenceStatusId"]);
   });
 
-  test("getStatus is null while the agent is logged out of Omni-Channel", async () => {
-    const s = setup({ status: null });
-    assert.equal(await s.adapter.getStatus(), null);
-  });
-
-  test("listStatuses comes from the Apex controller through the bridge", async () => {
-    const s = setup();
-    assert.deepEqual(await s.adapter.listStatuses(), s.catalog.statuses);
-    assert.deepEqual(s.bridge.apexCalls, ["c.getCatalog"]);
-  });
-
-  test("listStatuses can come from an options-supplied catalog instead", async () => {
-    const catalog = loadTestdata("catalog.json");
-    const s = setup({ catalogOption: async () => [{ Id: "0N5xx0000000001AAA", DeveloperName: "Available", MasterLabel: "Available" }] });
-    assert.deepEqual(await s.adapter.listStatuses(), [catalog.statuses[0]]);
-    assert.deepEqual(s.bridge.apexCalls, []);
-  });
-
-  test("setStatus calls setServicePresenceStatus({statusId}) and the change comes back as an event", async () => {
-    const s = setup();
+  test("setStatus gives the toolkit the 15-character Id, as Salesforce's samples do", async () => {
+    const s = await lightningPage();
     s.listen();
-    await settle();
     await s.adapter.setStatus(LUNCH);
-    assert.deepEqual(s.omni.calls.at(-1), { method: "setServicePresenceStatus", args: { statusId: LUNCH } });
+    await s.adapter.setStatus("0N5xx0000000001");
+    assert.deepEqual(s.omni.state.calls.filter((c) => c.method === "setServicePresenceStatus").map((c) => c.args), [
+      { statusId: "0N5xx0000000002" },
+      { statusId: "0N5xx0000000001" },
+    ]);
     await settle();
-    assert.deepEqual(s.events, [{ type: "statusChanged", statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break", reason: "OmniToolkitStatusChange" }]);
+    // The change comes back as Omni reports it (its own 18-character Id), reason OmniToolkitStatusChange.
+    assert.deepEqual(s.events.filter((e) => e.type === "statusChanged")[0], { type: "statusChanged", statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break", reason: "OmniToolkitStatusChange" });
   });
 
   test("logout calls logout() and the logout comes back as an event", async () => {
-    const s = setup();
+    const s = await lightningPage();
     s.listen();
-    await settle();
     await s.adapter.logout();
-    assert.deepEqual(s.omni.calls.map((c) => c.method), ["logout"]);
     await settle();
-    assert.deepEqual(s.events, [{ type: "logout" }]);
-    assert.equal(s.omni.current, null);
+    assert.deepEqual(s.omni.state.calls.map((c) => c.method), ["logout"]);
+    assert.deepEqual(s.events.filter((e) => e.type !== "ready"), [{ type: "logout" }]);
+    assert.equal(s.omni.status, null);
+  });
+
+  test("listStatuses is the catalog option's (the page's Visualforce Remoting)", async () => {
+    const s = await lightningPage();
+    assert.deepEqual(await s.adapter.listStatuses(), s.catalog.statuses);
+    assert.deepEqual(s.omni.state.calls, []);
   });
 
   test("a status the agent's profile lacks is a permanent permission error", async () => {
-    const s = setup({ allowed: ["0N5xx0000000001AAA", LUNCH] });
+    const s = await lightningPage({ allowed: ["Available", "Lunch"] });
     await assert.rejects(s.adapter.setStatus(TRAINING), (/** @type {any} */ e) => {
       assert.equal(e.code, "permission");
       assert.equal(e.type, "AccessDeniedException");
@@ -202,177 +174,215 @@ describe("commands come out as toolkit calls", () => {
   });
 
   test("any other toolkit failure keeps Salesforce's words and is not a permission error", async () => {
-    const s = setup();
-    s.omni.failNextWith(new Error("Omni-Channel is reconnecting"));
+    const s = await lightningPage();
+    s.omni.failNext(new Error("Omni-Channel is reconnecting"));
     await assert.rejects(s.adapter.setStatus(LUNCH), (/** @type {any} */ e) => e.code === "salesforce" && e.message === "Omni-Channel is reconnecting");
   });
 
-  test("the bridge answers getAgentWorkload, ping, and refuses unknown commands", async () => {
-    const s = setup();
-    const answers = /** @type {any[]} */ ([]);
-    s.lms.opencti.subscribe({ channelName: CHANNEL, listener: (m) => m.kind === "response" && answers.push(m) });
-    await settle();
-    for (const [id, command] of [["w", "getAgentWorkload"], ["p", "ping"], ["x", "selfDestruct"]]) {
-      s.lms.opencti.publish({ channelName: CHANNEL, message: { protocol: 1, source: "test", kind: "request", id, command, args: {} } });
-    }
-    await settle();
-    const byId = Object.fromEntries(answers.map((a) => [a.id, a]));
-    assert.deepEqual(byId.w.result, { configuredCapacity: 5, currentWorkload: 0, configuredInterruptibleCapacity: 0, currentInterruptibleWorkload: 0 });
-    assert.deepEqual(byId.p.result, { protocol: 1 });
-    assert.equal(byId.x.ok, false);
-    assert.equal(byId.x.error.type, "InvalidParameterException");
+  test("a refused catalog rejects listStatuses with the permission named", async () => {
+    const refused = { statuses: [], serviceChannels: [], warnings: [], error: { type: "AccessDeniedException", message: `${PERMISSION_HELP} Salesforce said: No such column 'DeveloperName'` } };
+    const s = await lightningPage({ adapter: false });
+    const adapter = s.makeAdapter({ catalog: async () => refused });
+    await assert.rejects(adapter.listStatuses(), (/** @type {any} */ e) => e.code === "permission" && /"View DeveloperName" permission/.test(e.message));
   });
 });
 
-describe("permissions", () => {
-  const refused = {
-    statuses: [],
-    serviceChannels: [],
-    warnings: [],
-    error: { type: "AccessDeniedException", message: `${PERMISSION_HELP} Salesforce said: No such column 'DeveloperName'`, salesforceType: "System.QueryException" },
-  };
+describe("logged out only when Omni-Channel says so", () => {
+  test("getServicePresenceStatusId resolving without a status Id: logged out", async () => {
+    const s = await lightningPage({ status: null, whenLoggedOut: "resolve-empty" });
+    assert.equal(await s.adapter.getStatus(), null);
+  });
 
-  test("a refused status query rejects listStatuses with the permission named", async () => {
-    const s = setup({ apex: { getCatalog: () => ({ state: "SUCCESS", returnValue: refused }) } });
-    await assert.rejects(s.adapter.listStatuses(), (/** @type {any} */ e) => {
-      assert.equal(e.code, "permission");
-      assert.equal(e.type, "AccessDeniedException");
-      assert.match(e.message, /"View Setup and Configuration" or the "View DeveloperName" permission/);
+  test("getServicePresenceStatusId rejecting: an error with Salesforce's words, not a logout", async () => {
+    const s = await lightningPage({ status: null, whenLoggedOut: "reject" });
+    await assert.rejects(s.adapter.getStatus(), (/** @type {any} */ e) => {
+      assert.equal(e.code, "salesforce");
+      assert.match(e.message, /isn't logged in to Omni-Channel/);
       return true;
     });
-    const answer = s.lms.log.map((m) => m.message).find((m) => m.kind === "response");
-    assert.equal(answer.ok, false, "the bridge answers a refused catalog as a failure");
-    assert.equal(answer.error.type, "AccessDeniedException");
   });
 
-  test("an Apex exception keeps its type", async () => {
-    const s = setup({ apex: { getCatalog: () => ({ state: "ERROR", error: [{ message: "Too many query rows", exceptionType: "System.LimitException" }] }) } });
-    await assert.rejects(s.adapter.listStatuses(), (/** @type {any} */ e) => e.code === "salesforce" && e.type === "System.LimitException");
-  });
-
-  test("Work Accepted still syncs without its channel when the catalog is refused, and the refusal is reported", async () => {
-    const s = setup({ apex: { getCatalog: () => ({ state: "SUCCESS", returnValue: refused }) } });
+  test("the logout event, with its reason", async () => {
+    const s = await lightningPage();
     s.listen();
+    await s.adapter.getStatus();
+    s.omni.agent.logout("OmniSupervisorLogout");
     await settle();
-    s.bridge.fire("lightning:omniChannelWorkAccepted", { workItemId: "500xx000000abcdAAA", workId: "0Bzxx0000000001AAA" });
+    assert.deepEqual(s.events.at(-1), { type: "logout", reason: "OmniSupervisorLogout" });
+  });
+
+  test("a status named Offline is a status change, not a logout", async () => {
+    const catalog = loadTestdata("catalog.json");
+    const s = await lightningPage({ catalog });
+    s.listen();
+    await s.adapter.getStatus();
+    s.omni.agent.setStatus("Offline");
     await settle();
-    assert.equal(s.events.length, 2);
-    assert.equal(s.events[0].type, "error");
-    assert.equal(s.events[0].code, "permission");
-    assert.deepEqual(s.events[1], { type: "workAccepted", workItemId: "500xx000000abcdAAA", workId: "0Bzxx0000000001AAA" });
+    assert.deepEqual(s.events.at(-1), { type: "statusChanged", statusId: "0N5xx0000000004AAA", statusApiName: "Offline", statusName: "Offline", reason: "OmniManualStatusChange" });
   });
 });
 
-describe("bad payloads from Salesforce are reported and skipped", () => {
-  for (const bad of loadTestdata("bad-payloads.json")) {
+describe("bad messages and payloads are reported and skipped", () => {
+  for (const bad of loadTestdata("bad-payloads.json").filter((/** @type {any} */ b) => b.lightning)) {
     test(bad.name, async () => {
-      const s = setup();
+      const s = await lightningPage();
       s.listen();
+      await s.adapter.getStatus();
+      s.omni.fire(bad.lightning, bad.payload);
+      s.omni.fire("lightning:omniChannelLogout", {});
       await settle();
-      s.bridge.fire(bad.lightning, bad.payload);
-      s.bridge.fire("lightning:omniChannelLogout", {});
-      await settle();
-      assert.equal(s.events.length, 2, JSON.stringify(s.events));
-      const [error, next] = s.events;
+      const [error, next] = s.events.filter((e) => e.type !== "ready");
       assert.equal(error.type, "error");
       assert.equal(error.code, "invalid-event");
       assert.match(error.message, new RegExp(bad.field));
-      assert.deepEqual(error.payload, bad.payload, "what arrived is attached");
       assert.deepEqual(next, { type: "logout" }, "the next event still syncs");
     });
   }
 
-  test("a bridge message naming an unknown event", async () => {
-    const s = setup();
+  test("a relay message naming an unknown event", async () => {
+    const s = await lightningPage();
     s.listen();
+    await s.adapter.getStatus();
+    const token = /#relay=(\w+)/.exec(/** @type {string} */ (s.frameUrl))?.[1];
+    s.windows.frameWindow.postMessage({ protocol: 1, source: "PresenceSyncBridge", token, kind: "event", event: "omniChannelWorkFlagUpdated", payload: {} }, VISUALFORCE);
     await settle();
-    s.lms.opencti.publish({ channelName: CHANNEL, message: { protocol: 1, source: "PresenceSyncBridge", kind: "event", event: "omniChannelWorkFlagUpdated", payload: {} } });
+    assert.equal(s.events.at(-1).code, "invalid-event");
+  });
+
+  test("a message from any other origin, or without the token, is ignored", async () => {
+    const s = await lightningPage();
+    s.listen();
+    await s.adapter.getStatus();
+    const before = s.events.length;
+    const token = /#relay=(\w+)/.exec(/** @type {string} */ (s.frameUrl))?.[1];
+    const event = { protocol: 1, source: "PresenceSyncBridge", kind: "event", event: "logout", payload: {} };
+    postFrom(createWindow({ url: "https://evil.example/" }), s.windows.child, { ...event, token }, VISUALFORCE);
+    s.windows.frameWindow.postMessage({ ...event, token: "nope" }, VISUALFORCE);
+    s.windows.frameWindow.postMessage("logout", VISUALFORCE);
+    await settle();
+    assert.equal(s.events.length, before);
+  });
+});
+
+describe("an Omni side that arrives late (start-up does not depend on load order)", () => {
+  test("Omni-Channel silent at first: the status read waits, says so once it has waited timeoutMs, and resolves when Omni answers", async () => {
+    const s = await lightningPage({ status: "Lunch" });
+    s.omni.answering(false); // the Omni-Channel utility has not loaded yet
+    s.listen();
+    const status = s.adapter.getStatus();
+    let settled = false;
+    status.then(() => (settled = true), () => (settled = true));
+    await settle();
+    for (let i = 0; i < 3; i++) {
+      s.clock.advance(s.timeoutMs);
+      await settle();
+    }
+    assert.equal(settled, false, "still waiting, not failed");
+    const waiting = s.events.filter((e) => e.waiting);
+    assert.equal(waiting.length, 1, "one notice for the wait");
+    assert.equal(waiting[0].code, "timeout");
+    assert.match(waiting[0].message, /Waiting for Omni-Channel: the Presence Sync utility item answers, but Omni-Channel does not/);
+    assert.ok(s.omni.state.calls.filter((c) => c.method === "getServicePresenceStatusId").length >= 3, "asked again after each timeout");
+    s.omni.answering(true);
+    s.clock.advance(s.timeoutMs);
+    await settle();
+    assert.deepEqual(await status, { statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break" });
+    assert.equal(s.events.at(-1).type, "ready");
+    assert.match(s.events.at(-1).message, /presence sync is running/);
+  });
+
+  test("no utility item yet: the page says hello until one answers; the waiting read is then sent and answered", async () => {
+    const s = await lightningPage({ relay: false, status: "Lunch" });
+    s.listen();
+    const status = s.adapter.getStatus();
+    s.clock.advance(s.timeoutMs);
     await settle();
     assert.equal(s.events.length, 1);
-    assert.equal(s.events[0].code, "invalid-event");
-  });
-
-  test("a status result without a readable Id rejects getStatus", async () => {
-    const s = setup();
-    s.omni.api.getServicePresenceStatusId = () => Promise.resolve({ statusId: 42 });
-    await assert.rejects(s.adapter.getStatus(), (/** @type {any} */ e) => e.code === "invalid-event");
-  });
-});
-
-describe("a bridge that stops answering", () => {
-  test("produces a timeout error, once, and sync resumes when it answers again", async () => {
-    const s = setup();
-    s.listen();
+    assert.equal(s.events[0].waiting, true);
+    assert.match(s.events[0].message, /the Presence Sync utility item \(https:\/\/acme\.lightning\.force\.com\) has not answered: is it in this app's utility bar/);
+    assert.deepEqual(s.omni.state.calls, [], "nothing was sent to nobody");
+    assert.equal(s.windows.parent.dropped.length, 0, "hello goes to the Lightning origin only");
+    await s.startRelay(); // the utility item loads later
+    assert.equal(s.frameUrl?.endsWith(`#relay=${FIXED_TOKEN}`), true);
+    s.clock.advance(1000); // the next hello
     await settle();
-    s.lms.pause(); // the bridge (and the channel) freeze
-    const first = s.adapter.setStatus(LUNCH);
-    const second = s.adapter.getStatus();
-    await settle();
-    s.clock.advance(s.timeoutMs);
-    await assert.rejects(first, (/** @type {any} */ e) => {
-      assert.equal(e.code, "timeout");
-      assert.equal(e.type, "Timeout");
-      assert.match(e.message, /did not answer setServicePresenceStatus within 1000 ms/);
-      return true;
-    });
-    await assert.rejects(second, (/** @type {any} */ e) => e.code === "timeout");
-    await settle();
-    assert.deepEqual(
-      s.events.map((e) => [e.type, e.code]),
-      [["error", "timeout"]],
-      "one timeout error for the silent period",
-    );
-
-    s.lms.resume(); // late answers arrive: nobody waits for them any more
-    await settle();
-    await s.adapter.setStatus("0N5xx0000000001AAA");
-    assert.equal(s.omni.current, "0N5xx0000000001AAA");
-    assert.ok(s.logs.some((l) => /answering again/.test(l.message)));
-    s.bridge.fire("lightning:omniChannelLogout", {});
-    await settle();
-    assert.equal(s.events.at(-1).type, "logout", "events flow again");
-  });
-
-  test("a restarted bridge gets the unanswered requests again, without waiting for the timeout", async () => {
-    const s = setup({ status: LUNCH });
-    s.bridge.destroy(); // the utility item reloads
-    const status = s.adapter.getStatus();
-    await settle();
-    assert.equal(s.omni.calls.length, 0, "nobody ran the request");
-    s.startBridge(); // announces itself with kind "ready"
-    await settle();
-    assert.deepEqual(s.omni.calls.map((c) => c.method), ["getServicePresenceStatusId"], "the request was sent again");
     assert.deepEqual(await status, { statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break" });
-    assert.equal(s.clock.pending, 0, "the timeout was cleared");
+    assert.equal(s.events.at(-1).type, "ready");
+  });
+
+  test("a page in a sandboxed frame (opaque origin) says so", async () => {
+    const s = await lightningPage({ adapter: false });
+    const sandboxed = createFramedPage({ parentUrl: `${LIGHTNING}/x`, childUrl: `${LIGHTNING}/apex/PresenceSyncSoftphone`, sandboxed: true });
+    const adapter = s.makeAdapter({ window: sandboxed.child });
+    const events = /** @type {any[]} */ ([]);
+    adapter.subscribe((e) => events.push(e));
+    s.clock.advance(s.timeoutMs);
+    await settle();
+    assert.match(events[0].message, /sandboxed frame \(its origin is "null"\)/);
+  });
+
+  test("a page that is not framed at all says so", async () => {
+    const s = await lightningPage({ adapter: false });
+    const alone = createWindow({ url: `${VISUALFORCE}/apex/PresenceSyncSoftphone` });
+    const adapter = s.makeAdapter({ window: alone });
+    const events = /** @type {any[]} */ ([]);
+    adapter.subscribe((e) => events.push(e));
+    s.clock.advance(s.timeoutMs);
+    await settle();
+    assert.match(events[0].message, /not inside the Presence Sync utility item/);
   });
 });
 
-describe("the channel", () => {
-  test("is subscribed while listened to, and released when the last listener leaves", async () => {
-    const s = setup();
-    const before = s.lms.subscriberCount(CHANNEL); // the bridge
+describe("stop leaves nothing behind", () => {
+  test("the last unsubscribe removes the page's message listener and hello timer; later events reach nobody", async () => {
+    const s = await lightningPage();
+    assert.equal(s.windows.child.listenerCount("message"), 0);
     const stopA = s.listen();
     const stopB = s.listen();
-    await settle();
-    assert.equal(s.lms.subscriberCount(CHANNEL), before + 1);
+    await s.adapter.getStatus();
+    assert.equal(s.windows.child.listenerCount("message"), 1);
     stopA();
-    await settle();
-    assert.equal(s.lms.subscriberCount(CHANNEL), before + 1);
+    assert.equal(s.windows.child.listenerCount("message"), 1);
     stopB();
     stopB();
+    assert.equal(s.windows.child.listenerCount("message"), 0);
+    assert.equal(s.clock.pending, 0, "no timer left");
+    const n = s.events.length;
+    s.omni.agent.logout();
     await settle();
-    assert.equal(s.lms.subscriberCount(CHANNEL), before);
-    s.bridge.fire("lightning:omniChannelLogout", {});
-    await settle();
-    assert.deepEqual(s.events, []);
+    assert.equal(s.events.length, n);
   });
 
-  test("two softphone pages on one channel each get their own answers", async () => {
-    const s = setup({ status: LUNCH });
-    const other = lightning({ sforce: { opencti: s.lms.opencti }, timeoutMs: 1000, setTimeout: s.clock.setTimeout, clearTimeout: s.clock.clearTimeout });
-    const [a, b, statuses] = await Promise.all([s.adapter.getStatus(), other.getStatus(), other.listStatuses()]);
-    assert.deepEqual(a, b);
-    assert.equal(statuses.length, s.catalog.statuses.length);
-    assert.equal(s.omni.calls.filter((c) => c.method === "getServicePresenceStatusId").length, 2);
+  test("stopping while the status read still waits for Omni-Channel gives it up and closes", async () => {
+    const s = await lightningPage();
+    s.omni.answering(false);
+    const stop = s.listen();
+    const status = s.adapter.getStatus();
+    await settle();
+    stop();
+    await assert.rejects(status, (/** @type {any} */ e) => e.code === "unavailable" && /Stopped waiting/.test(e.message));
+    assert.equal(s.windows.child.listenerCount("message"), 0);
+    assert.equal(s.clock.pending, 0);
+  });
+});
+
+describe("a utility item that stops answering after it has answered", () => {
+  test("produces a timeout error, once, and sync resumes when it answers again", async () => {
+    const s = await lightningPage();
+    s.listen();
+    await s.adapter.getStatus();
+    s.omni.answering(false);
+    const first = s.adapter.setStatus(LUNCH);
+    const second = s.adapter.logout();
+    await settle();
+    s.clock.advance(s.timeoutMs);
+    await assert.rejects(first, (/** @type {any} */ e) => e.code === "timeout" && e.type === "Timeout" && /did not answer setServicePresenceStatus within 1000 ms/.test(e.message));
+    await assert.rejects(second, (/** @type {any} */ e) => e.code === "timeout");
+    await settle();
+    assert.deepEqual(s.events.filter((e) => e.type === "error").map((e) => [e.code, !!e.waiting]), [["timeout", false]]);
+    s.omni.answering(true);
+    await s.adapter.setStatus("0N5xx0000000001AAA");
+    assert.equal(s.omni.status, "Available");
+    assert.ok(s.logs.some((l) => /answering again/.test(l.message)));
   });
 });

@@ -1,8 +1,8 @@
 // The Salesforce metadata is well-formed and consistent, `make salesforce` (build.mjs) lints
-// the rules it packs and produces the static resource and a deployable project, its deploy
-// command is the README's, and the softphone page glue starts the right adapter.
-// (Salesforce's own tooling on the project: salesforce-sdr.test.mjs; Apex: salesforce-apex.test.mjs;
-// the rules as records: salesforce-records.test.mjs.)
+// the rules it packs and produces the static resource and a deployable project, and its deploy
+// command is the README's. (Salesforce's own tooling on the project: salesforce-sdr.test.mjs; Apex:
+// salesforce-apex.test.mjs; the rules as records: salesforce-records.test.mjs; the page glue,
+// softphone.js: softphone.test.mjs.)
 
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
@@ -10,14 +10,12 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
-import vm from "node:vm";
 import { unzipSync } from "fflate";
 import { BuildError, build, deployCommand, zipEntries } from "../../salesforce/build.mjs";
 import { staticMethods, parseApex } from "../../salesforce/lib/apex.mjs";
 import { BUNDLE_FILES, checkMetadata } from "../../salesforce/lib/metadata.mjs";
 import { XmlError, parseXml } from "../../salesforce/lib/xml.mjs";
-import { MESSAGE_FIELDS } from "../../src/salesforce-lightning.js";
-import { channelFields, metadataRoot, repoRoot, salesforceRoot, settle } from "./salesforce-fakes.mjs";
+import { metadataRoot, repoRoot, salesforceRoot } from "./salesforce-fakes.mjs";
 
 const presencesync = path.join(repoRoot, "bin", "presencesync");
 
@@ -47,18 +45,13 @@ describe("metadata", () => {
   test("the source is well-formed and consistent", () => {
     const { problems, facts } = checkMetadata(salesforceRoot);
     assert.deepEqual(problems, []);
-    assert.deepEqual([...facts.channels.keys()], ["PresenceSync__c"]);
-    assert.deepEqual([...facts.classes].sort(), ["PresenceSyncController", "PresenceSyncControllerTest", "PresenceSyncRules", "PresenceSyncRulesTest"]);
-    assert.deepEqual(facts.tests, ["PresenceSyncControllerTest", "PresenceSyncRulesTest"]);
+    assert.deepEqual([...facts.channels.keys()], []);
+    assert.deepEqual([...facts.classes].sort(), ["PresenceSyncController", "PresenceSyncControllerTest", "PresenceSyncOrigins", "PresenceSyncOriginsTest", "PresenceSyncRules", "PresenceSyncRulesTest"]);
+    assert.deepEqual(facts.tests, ["PresenceSyncControllerTest", "PresenceSyncOriginsTest", "PresenceSyncRulesTest"]);
     assert.deepEqual([...facts.objects.keys()], ["PresenceSyncRule__mdt"]);
     assert.deepEqual([...facts.pages], ["PresenceSyncSoftphone"]);
     assert.deepEqual([...facts.resources], ["PresenceSync"]);
     assert.deepEqual([...facts.bundles], ["PresenceSyncBridge"]);
-  });
-
-  test("the channel declares every field the softphone side sends or reads", () => {
-    const declared = channelFields();
-    assert.deepEqual(MESSAGE_FIELDS.filter((f) => !declared.has(f)), []);
   });
 
   test("the Apex controller queries exactly what the feature documents", () => {
@@ -75,11 +68,11 @@ describe("metadata", () => {
   });
 
   const breakages = [
-    ["PresenceSyncBridge.cmp names a channel that does not exist", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", 'type="PresenceSync__c"', 'type="PresenceSynk__c"', /message channel PresenceSynk__c does not exist/],
-    ["the page names a channel that does not exist", "pages/PresenceSyncSoftphone.page", 'channel: "PresenceSync__c"', 'channel: "Presence__c"', /message channel Presence__c does not exist/],
-    ["the bridge's Apex controller is missing", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", 'controller="PresenceSyncController"', 'controller="PresenceController"', /controller PresenceController does not exist/],
-    ["the Apex method the bridge calls is gone", "classes/PresenceSyncController.cls", "public static Catalog getCatalog()", "public static Catalog readCatalog()", /has no static method getCatalog/],
-    ["the Apex method is not @AuraEnabled", "classes/PresenceSyncController.cls", "@AuraEnabled\n    public static Catalog getCatalog()", "public static Catalog getCatalog()", /getCatalog is not @AuraEnabled/],
+    ["the utility item's Apex controller is missing", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", 'controller="PresenceSyncOrigins"', 'controller="PresenceController"', /controller PresenceController does not exist/],
+    ["the Apex method the utility item calls is gone", "classes/PresenceSyncOrigins.cls", "public static Origins getOrigins()", "public static Origins readOrigins()", /has no static method getOrigins/],
+    ["the Apex method is not @AuraEnabled", "classes/PresenceSyncOrigins.cls", "@AuraEnabled(cacheable=true)\n    public static Origins getOrigins()", "public static Origins getOrigins()", /getOrigins is not @AuraEnabled/],
+    ["the utility item becomes a background utility item (it must render the frame)", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", 'implements="flexipage:availableForAllPageTypes"', 'implements="lightning:backgroundUtilityItem"', /must render/],
+    ["the utility item loses its frame", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", /<iframe [^>]*\/>/, "", /needs the <iframe>/],
     ["the remote action is not @RemoteAction", "classes/PresenceSyncController.cls", "@RemoteAction\n", "", /getCatalogRemote is not @RemoteAction/],
     ["the page loads a file the static resource lacks", "pages/PresenceSyncSoftphone.page", "'connect-streams.js'", "'amazon-connect.js'", /holds no file amazon-connect\.js/],
     ["the page names a static resource that does not exist", "pages/PresenceSyncSoftphone.page", "$Resource.PresenceSync, 'rules.json'", "$Resource.PresenceRules, 'rules.json'", /static resource PresenceRules does not exist/],
@@ -88,8 +81,7 @@ describe("metadata", () => {
     ["the softphone reads a call center setting nobody defines", "softphone/softphone.js", '"/reqPresenceSync/reqLogLevel"', '"/reqPresenceSync/reqDebug"', /reads call center setting \/reqPresenceSync\/reqDebug/],
     ["an Omni event is not handled", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", '<aura:handler event="lightning:omniChannelWorkAccepted" action="{!c.onWorkAccepted}"/>', "", /does not handle lightning:omniChannelWorkAccepted/],
     ["a handler names a controller action that does not exist", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", "{!c.onLogout}", "{!c.onLogOut}", /has no onLogOut/],
-    ["the controller calls a helper method that does not exist", "aura/PresenceSyncBridge/PresenceSyncBridgeController.js", "helper.handleMessage(", "helper.handle(", /calls helper\.handle, which/],
-    ["the helper reads an undeclared message field", "aura/PresenceSyncBridge/PresenceSyncBridgeHelper.js", 'message.getParam("command")', 'message.getParam("action")', /reads message field action, not declared/],
+    ["the controller calls a helper method that does not exist", "aura/PresenceSyncBridge/PresenceSyncBridgeController.js", "helper.start(", "helper.begin(", /calls helper\.begin, which/],
     ["the helper finds an aura:id the component lacks", "aura/PresenceSyncBridge/PresenceSyncBridgeHelper.js", 'component.find("omniToolkit")', 'component.find("omni")', /find\("omni"\), but no aura:id/],
     ["a bridge command is dropped", "aura/PresenceSyncBridge/PresenceSyncBridgeHelper.js", 'case "getAgentWorkload":', 'case "getWorkload":', /does not run the getAgentWorkload command/],
     ["a file is not well-formed", "aura/PresenceSyncBridge/PresenceSyncBridge.cmp", "<lightning:omniToolkitAPI aura:id=\"omniToolkit\"/>", "<lightning:omniToolkitAPI aura:id=\"omniToolkit\">", /PresenceSyncBridge\.cmp: not well-formed: line \d+, column \d+: Expected closing tag 'lightning:omniToolkitAPI'/],
@@ -183,7 +175,7 @@ describe("make salesforce", () => {
     assert.ok(result.components.some((c) => c.type === "StaticResource" && c.fullName === "PresenceSync"), "source-deploy-retrieve read the built project");
     assert.ok(lines.some((l) => /js\/salesforce\/rules\.json: 0 errors, 0 warnings/.test(l)), "the rules were linted");
     const deploy = lines.slice(lines.indexOf("deploy:") + 1).map((l) => l.replace(/^ {2}/, "")).join("\n");
-    assert.equal(deploy, deployCommand(path.relative(process.cwd(), path.join(out, "project")), ["PresenceSyncControllerTest", "PresenceSyncRulesTest"]));
+    assert.equal(deploy, deployCommand(path.relative(process.cwd(), path.join(out, "project")), ["PresenceSyncControllerTest", "PresenceSyncOriginsTest", "PresenceSyncRulesTest"]));
 
     const again = tempDir();
     await build(options(dist, { out: again }));
@@ -281,103 +273,5 @@ describe("make salesforce", () => {
     );
     assert.equal(rules.status, 1, "make salesforce RULES=testdata/readme/bad-rules.json fails");
     assert.match(rules.stderr, /bad-rules\.json has errors \(above\)/);
-  });
-});
-
-describe("softphone page glue", () => {
-  const source = readFileSync(path.join(salesforceRoot, "softphone", "softphone.js"), "utf8");
-  const settings = {
-    "/reqGeneralInfo/reqAdapterUrl": "/apex/PresenceSyncSoftphone",
-    "/reqPresenceSync/reqConnectCcpUrl": "https://example.my.connect.aws/ccp-v2/",
-    "/reqPresenceSync/reqLogLevel": "debug",
-    "/reqPresenceSync/reqBridgeTimeoutMs": "2500",
-  };
-
-  /** @param {"lightning" | "classic"} mode @param {{inConsole?: boolean}} [o] */
-  function page(mode, o = {}) {
-    const record = /** @type {Record<string, any[]>} */ ({ initCCP: [], lightning: [], console: [], start: [], remoting: [], fetch: [], logs: [] });
-    const sync = { addEventListener() {} };
-    /** @type {any} */
-    const window = {
-      PresenceSyncConfig: {
-        mode,
-        channel: "PresenceSync__c",
-        ccpContainerId: "presence-sync-ccp",
-        wasmUrl: "/resource/123/PresenceSync/presence-sync.wasm",
-        rulesUrl: "/resource/123/PresenceSync/rules.json",
-        catalogRemoteAction: "PresenceSyncController.getCatalogRemote",
-      },
-      document: { getElementById: (/** @type {string} */ id) => ({ id }) },
-      console: Object.fromEntries(["error", "warn", "info", "debug", "log"].map((l) => [l, (/** @type {any[]} */ ...a) => record.logs.push([l, ...a])])),
-      localStorage: { getItem: () => null },
-      fetch: async (/** @type {string} */ url) => {
-        record.fetch.push(url);
-        return { ok: true, status: 200, text: async () => '{"rules": []}' };
-      },
-      connect: { core: { initCCP: (/** @type {any[]} */ ...args) => record.initCCP.push(args) } },
-      PresenceSync: {
-        salesforce: {
-          lightning: (/** @type {any} */ options) => (record.lightning.push(options), { kind: "lightning" }),
-          console: (/** @type {any} */ sforce, /** @type {any} */ options) => (record.console.push(options), { kind: "console" }),
-        },
-        start: async (/** @type {any} */ options) => (record.start.push(options), sync),
-      },
-      Visualforce: {
-        remoting: {
-          Manager: {
-            invokeAction: (/** @type {string} */ name, /** @type {Function} */ callback) => {
-              record.remoting.push(name);
-              setImmediate(() => callback({ statuses: [] }, { status: true }));
-            },
-          },
-        },
-      },
-      sforce:
-        mode === "lightning"
-          ? { opencti: { getCallCenterSettings: (/** @type {any} */ { callback }) => setImmediate(() => callback({ success: true, returnValue: settings })) } }
-          : {
-              interaction: { cti: { getCallCenterSettings: (/** @type {Function} */ cb) => setImmediate(() => cb({ result: JSON.stringify(settings) })) } },
-              console: { isInConsole: () => o.inConsole !== false },
-            },
-    };
-    vm.runInContext(source, vm.createContext({ window, JSON, Promise, Object, parseInt, String }), { filename: "softphone.js" });
-    return { window, record, sync };
-  }
-
-  test("Lightning: the CCP from the call center, the Lightning adapter on the channel, the rules and module from the resource", async () => {
-    const { window, record, sync } = page("lightning");
-    assert.equal(await window.PresenceSyncSoftphone.ready, sync);
-    assert.equal(record.initCCP.length, 1);
-    assert.equal(record.initCCP[0][1].ccpUrl, "https://example.my.connect.aws/ccp-v2/");
-    assert.equal(record.lightning.length, 1);
-    assert.equal(record.lightning[0].channel, "PresenceSync__c");
-    assert.equal(record.lightning[0].timeoutMs, 2500);
-    assert.equal(record.lightning[0].sforce, window.sforce);
-    assert.deepEqual(record.fetch, ["/resource/123/PresenceSync/rules.json"]);
-    const options = record.start[0];
-    assert.equal(options.wasmUrl, "/resource/123/PresenceSync/presence-sync.wasm");
-    assert.equal(options.rules, '{"rules": []}');
-    assert.equal(options.connect, window.connect);
-    assert.deepEqual(options.salesforce, { kind: "lightning" });
-    assert.equal(options.options.logLevel, "debug", "the call center's log level"); // (object from the page's realm)
-  });
-
-  test("Classic console: the console adapter, its catalog by Visualforce Remoting", async () => {
-    const { window, record } = page("classic");
-    await window.PresenceSyncSoftphone.ready;
-    assert.equal(record.lightning.length, 0);
-    assert.equal(record.console.length, 1);
-    assert.deepEqual(await record.console[0].catalog(), { statuses: [] });
-    assert.deepEqual(record.remoting, ["PresenceSyncController.getCatalogRemote"]);
-    assert.deepEqual(record.start[0].salesforce, { kind: "console" });
-  });
-
-  test("Classic outside the console: the CCP runs, presence sync does not start", async () => {
-    const { window, record } = page("classic", { inConsole: false });
-    assert.equal(await window.PresenceSyncSoftphone.ready, null);
-    assert.equal(record.initCCP.length, 1);
-    assert.equal(record.start.length, 0);
-    await settle();
-    assert.ok(record.logs.some((l) => /Lightning console apps and the Salesforce Classic console only/.test(String(l[1]))));
   });
 });

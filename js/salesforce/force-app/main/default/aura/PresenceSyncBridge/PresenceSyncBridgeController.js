@@ -1,12 +1,12 @@
 ({
-    // Announce the bridge so a softphone that is already waiting sends its requests again.
+    // Reads the two origins (Apex), listens for the framed page, then shows the frame.
     onInit: function (component, event, helper) {
-        helper.publish(component, { kind: "ready" });
+        helper.start(component);
     },
 
-    // A message on PresenceSync__c: run it when it is a request from the softphone.
-    onMessage: function (component, message, helper) {
-        helper.handleMessage(component, message);
+    // The utility item goes away: stop listening.
+    onDestroy: function (component, event, helper) {
+        helper.stop(component);
     },
 
     onLoginSuccess: function (component, event, helper) {
@@ -18,7 +18,7 @@
     },
 
     onLogout: function (component, event, helper) {
-        helper.relay(component, "logout", event, []);
+        helper.relay(component, "logout", event, ["reason"]);
     },
 
     onWorkAccepted: function (component, event, helper) {
