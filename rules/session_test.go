@@ -140,7 +140,7 @@ func TestParseOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, DefaultOptions(), o)
 	assert.Equal(t, Options{EchoWindowMs: 5000, LoopMaxWrites: 6, LoopWindowMs: 10000, RetryAttempts: 3, RetryBaseMs: 250,
-		WriteTimeoutMs: 5000, Trace: "full"}, o, "DESIGN.md defaults")
+		WriteTimeoutMs: 5000, Trace: "full", Reconcile: "none"}, o, "the documented defaults")
 	o, err = ParseOptions([]byte(`{"echoWindowMs": 0, "loopMaxWrites": "3", "retryBaseMs": 100, "logLevel": "debug", "leadership": false}`))
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), o.EchoWindowMs)
