@@ -369,3 +369,44 @@ func knownStatus(s ActionStatus) bool {
 	}
 	return false
 }
+
+// DecodeConnectReport reads what Streams reports, in the shape of a connect
+// input's connect object or a Connect read's state (the scenario runner uses it).
+func DecodeConnectReport(data []byte) (ConnectReport, error) {
+	n, jerr := parseJSON(data)
+	if jerr != nil {
+		return ConnectReport{}, invalidInput("connect", "connect", "not valid JSON: "+jerr.Error())
+	}
+	r, e := connectReport(n, "connect", "connect.")
+	if e != nil {
+		return r, e
+	}
+	return r, nil
+}
+
+// DecodeSalesforceReport reads what Omni-Channel reports, in the shape of a
+// salesforce input's salesforce object or a Salesforce read's state.
+func DecodeSalesforceReport(data []byte) (SalesforceReport, error) {
+	n, jerr := parseJSON(data)
+	if jerr != nil {
+		return SalesforceReport{}, invalidInput("salesforce", "salesforce", "not valid JSON: "+jerr.Error())
+	}
+	r, e := salesforceReport(n, "salesforce", "salesforce.")
+	if e != nil {
+		return r, e
+	}
+	return r, nil
+}
+
+// DecodeRemote reads a remote input's {from?, action}.
+func DecodeRemote(data []byte) (RemoteAction, error) {
+	n, jerr := parseJSON(data)
+	if jerr != nil {
+		return RemoteAction{}, invalidInput("remote", "", "not valid JSON: "+jerr.Error())
+	}
+	r, e := remoteInput(n)
+	if e != nil {
+		return r, e
+	}
+	return r, nil
+}
