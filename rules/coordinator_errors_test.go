@@ -67,7 +67,7 @@ func TestPlatformErrorBounded(t *testing.T) {
 // transient one is retried.
 func TestSessionClassifiesRawErrors(t *testing.T) {
 	for raw, want := range map[string]string{
-		`"{\"type\":\"InvalidStateException\",\"message\":\"busy\"}"`:  "retrying",
+		`"{\"type\":\"InvalidStateException\",\"message\":\"busy\"}"`:   "retrying",
 		`{"faultcode":"sf:INSUFFICIENT_ACCESS","faultstring":"denied"}`: "failed",
 		`"You do not have access to this presence status"`:              "failed",
 		`"NetworkError"`: "retrying",
