@@ -653,13 +653,10 @@ func TestCoordinatorOutputJSON(t *testing.T) {
 	assert.True(t, strings.Contains(string(b), `"status":"issued"`))
 }
 
-// BUG (coordinator.go, not fixed here): a write that failed still leaves its
-// echo expectation for echoWindowMs, so the agent choosing that status by hand
-// right after is taken for this engine's echo and triggers no rule — though
-// nothing was written (Semantics 9: an echo reports exactly what this engine
-// wrote). The same leftover makes isHandChange miss that hand change, so the
-// loop breaker does not resume on it; and each retried try adds one more
-// expectation for the same value.
+// Regression: a write that failed leaves no echo expectation, so the agent
+// choosing that status by hand right after is a change, not this engine's
+// echo (Semantics 9: an echo reports exactly what this engine wrote), and the
+// loop breaker resumes on it; a retried try replaces its earlier try's.
 func TestCoordinatorFailedWriteLeavesNoEcho(t *testing.T) {
 	co := fxCoord(t, nil, fxConnectToOmni("Lunch", "Lunch"), fxOmniToConnect("Lunch", "Training"))
 	out := co.HandleEvent(0, connectEv("Available", "Lunch"))

@@ -266,7 +266,7 @@ func startInput(in *jnode) (State, *Catalog, *Error) {
 func (s *Session) resultInput(in *jnode) (r Result, e *Error, skip bool) {
 	idn := in.get("id")
 	id, err := idn.number()
-	if err != nil || !id.OK || id.V != float64(int64(id.V)) || id.V < 0 || id.V > maxNow {
+	if err != nil || idn.absent() || idn.kind != jNumber || id.V != float64(int64(id.V)) || id.V < 0 || id.V > maxNow {
 		return r, invalidInput("result", "id", "id must be the number of the command answered, got "+idn.kindName()), true
 	}
 	r.ID = int64(id.V)
@@ -317,7 +317,7 @@ func remoteInput(in *jnode) (RemoteAction, *Error) {
 	}
 	idn := a.get("id")
 	id, err := idn.number()
-	if err != nil || !id.OK || id.V != float64(int64(id.V)) || id.V < 0 || id.V > maxNow {
+	if err != nil || idn.absent() || idn.kind != jNumber || id.V != float64(int64(id.V)) || id.V < 0 || id.V > maxNow {
 		return r, invalidInput("remote", "action.id", "action.id must be the action's number, got "+idn.kindName())
 	}
 	r.ID = int64(id.V)
