@@ -70,6 +70,12 @@ var eventStringFields = [...]string{"oldState", "newState", "statusId", "statusA
 var eventNumberFields = [...]string{"configuredCapacity", "previousWorkload", "newWorkload",
 	"configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"}
 
+// isWorkload: a workload field (Semantics 14: never negative; a capacity of
+// 0 or less only makes its percentages unavailable).
+func isWorkload(name string) bool {
+	return name != "configuredCapacity" && name != "configuredInterruptibleCapacity"
+}
+
 func eventFromNode(n *jnode) (Event, error) {
 	var ev Event
 	if n == nil {
@@ -107,6 +113,9 @@ func eventFromNode(n *jnode) (Event, error) {
 		v, err := n.get(name).number()
 		if err != nil {
 			return ev, invalidEvent(name, name+": "+err.Error())
+		}
+		if v.OK && v.V < 0 && isWorkload(name) {
+			return ev, invalidEvent(name, name+" is "+n.get(name).numText()+": a workload is never negative")
 		}
 		*nums[i] = v
 	}
