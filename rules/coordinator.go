@@ -197,7 +197,7 @@ func (c *Coordinator) handleEvent(now int64, ev Event) {
 		return
 	}
 	if c.needsName(&ev) {
-		c.nameByRead(now, ev)
+		c.nameByRead(now, &ev)
 		return
 	}
 	if c.isHandChange(&ev) {

@@ -93,7 +93,7 @@ func (c *Coordinator) dropRead(rc *readCmd) {
 
 // readAnswered takes a read's result. A refused read, or an answer without
 // the state, counts as a failed read: the coordinator goes on with what it knows.
-func (c *Coordinator) readAnswered(now int64, rc *readCmd, r *Result) {
+func (c *Coordinator) readAnswered(now int64, rc *readCmd, r Result) {
 	c.dropRead(rc)
 	ok := r.OK && ((rc.dest == DestinationConnect && r.Connect != nil) || (rc.dest == DestinationSalesforce && r.Salesforce != nil))
 	if !ok {
@@ -106,7 +106,7 @@ func (c *Coordinator) readAnswered(now int64, rc *readCmd, r *Result) {
 	}
 	switch rc.purpose {
 	case readTakeover:
-		c.takeoverAnswered(now, rc, r)
+		c.takeoverAnswered(now, rc, &r)
 	case readNaming:
 		c.namingAnswered(now, rc, r.Salesforce, "")
 	}

@@ -28,7 +28,7 @@ func (c *Coordinator) HandleResult(now int64, cmdID int64, ok bool, errType, err
 func (c *Coordinator) HandleCommandResult(now int64, r Result) Output {
 	c.expire(now)
 	if rc := c.readByID(r.ID); rc != nil {
-		c.readAnswered(now, rc, &r)
+		c.readAnswered(now, rc, r)
 	} else {
 		c.writeAnswered(now, &r)
 	}

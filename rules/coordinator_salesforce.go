@@ -66,8 +66,10 @@ func (c *Coordinator) needsName(ev *Event) bool {
 
 // nameByRead reads the current status to name the event's; events that come
 // meanwhile wait behind it, in order.
-func (c *Coordinator) nameByRead(now int64, ev Event) {
-	c.sf.unnamed = &ev
+func (c *Coordinator) nameByRead(now int64, ev *Event) {
+	held := new(Event) // a copy: the caller's event stays on its stack
+	*held = *ev
+	c.sf.unnamed = held
 	c.sf.naming = c.sendRead(now, DestinationSalesforce, readNaming)
 }
 

@@ -9,29 +9,37 @@ func (c *Coordinator) plan(now int64, a *Action) {
 		c.nextID++
 		a.ID = c.nextID
 	}
-	c.route(now, &write{action: a})
+	// Most actions end here (skipped): their write is never kept, and is not
+	// allocated.
+	if w := (write{action: a}); c.settled(&w) {
+		return
+	}
+	c.place(now, &write{action: a})
 }
 
 // route sends a write where it belongs now. It is also how a write that
 // waited (deferred, held during a takeover, queued) is planned again.
 func (c *Coordinator) route(now int64, w *write) {
+	if !c.settled(w) {
+		c.place(now, w)
+	}
+}
+
+// settled ends a write that goes nowhere: this tab follows, the loop breaker
+// holds the destination, the target is missing from the catalog, or the
+// destination already is (or is about to be) in the target state (Semantics 8).
+// It never keeps w.
+func (c *Coordinator) settled(w *write) bool {
 	a := w.action
 	ds := &c.dests[a.Destination]
 	switch {
 	case !c.leader:
 		c.follow.shadowIntent(c, a)
 		c.setStatus(w, StatusSkipped, reasonFollower)
-		return
-	case c.tk != nil:
-		if ds.held != nil && ds.held != w {
-			c.setStatus(ds.held, StatusSuperseded, reasonReplacedBy(a.Value, a.Rule))
-		}
-		ds.held = w
-		c.setStatus(w, StatusDeferred, reasonTakingOver)
-		return
+		return true
 	case ds.paused:
 		c.setStatus(w, StatusSkipped, reasonPaused(a.Destination))
-		return
+		return true
 	}
 	if what := c.checkTarget(a.Destination, a.Value); what != "" {
 		a.Error = CodeUnknownState
@@ -39,32 +47,47 @@ func (c *Coordinator) route(now int64, w *write) {
 		idx := a.RuleIndex
 		c.raise(&Error{Code: CodeUnknownState, Rule: a.Rule, RuleIndex: &idx, Destination: a.Destination.String(),
 			Value: a.Value, Message: msgUnknownWhenFired(a.Rule, what)})
-		return
+		return true
 	}
 	if a.Destination == DestinationSalesforce && a.Value != OfflineStatus && a.StatusID == "" {
 		if s := c.cat.StatusByName(a.Value); s != nil {
 			a.StatusID = s.ID
 		}
 	}
-	// Semantics 8: no write when the destination already is (or is about to be) in the target state.
 	if cur, why := c.effective(a.Destination); cur == a.Value {
 		// A queued write to something else would undo this intent: it is superseded.
-		if ds.queued != nil && ds.queued != w {
+		if ds.queued != nil && ds.queued.action != a {
 			c.setStatus(ds.queued, StatusSuperseded, reasonReplacedBy(a.Value, a.Rule))
 			ds.queued = nil
 		}
 		c.setStatus(w, StatusSkipped, why.reason(cur))
-		return
+		return true
 	}
-	if a.Destination == DestinationSalesforce && !c.sfRead {
+	return false
+}
+
+// place keeps or sends a write that is to be made: held during a takeover,
+// deferred until Omni-Channel is read or a contact ends, sent as the next
+// state, queued, or sent.
+func (c *Coordinator) place(now int64, w *write) {
+	a := w.action
+	ds := &c.dests[a.Destination]
+	switch {
+	case c.tk != nil:
+		if ds.held != nil && ds.held != w {
+			c.setStatus(ds.held, StatusSuperseded, reasonReplacedBy(a.Value, a.Rule))
+		}
+		ds.held = w
+		c.setStatus(w, StatusDeferred, reasonTakingOver)
+		return
+	case a.Destination == DestinationSalesforce && !c.sfRead:
 		c.deferTo(ds, w, reasonOmniNotRead)
 		return
-	}
-	if a.Destination == DestinationConnect && c.onContact() {
+	case a.Destination == DestinationConnect && c.onContact():
 		if !c.planOnContact(w) {
 			return
 		}
-	} else {
+	default:
 		a.EnqueueNextState = false
 	}
 	c.submit(now, w)
