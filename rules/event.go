@@ -1,6 +1,6 @@
 package rules
 
-// Event is one platform change, in the canonical shape of DESIGN.md.
+// Event is one platform change, in the canonical shape (rules/events.schema.json).
 type Event struct {
 	Type Source `json:"type"`
 	// Connect Agent State Change

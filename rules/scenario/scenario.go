@@ -11,7 +11,7 @@ import (
 )
 
 // Scenario is a scripted run of the coordinator against simulated platforms
-// (DESIGN.md "Scenario files").
+// (README.md, "Scenario files").
 type Scenario struct {
 	Name        string                  `json:"name"`
 	Description string                  `json:"description"`
