@@ -96,7 +96,7 @@ w.t = {
           rules: o.rules ?? doc,
           connect,
           salesforce: adapter,
-          options: { echoWindowMs: 2000, retryBaseMs: 50, reconcile: "connect", ...(o.options ?? {}) },
+          options: { echoWindowMs: 2000, retryBaseMs: 50, ...(o.options ?? {}) },
         });
       } catch (e) {
         const err = /** @type {any} */ (e);
