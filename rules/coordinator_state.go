@@ -85,30 +85,27 @@ func (c *Coordinator) observe(now int64, ev *Event) (contactEnded bool) {
 	case SourceSalesforceWorkAccepted:
 		s.ServiceChannel = ev.ServiceChannel
 	case SourceSalesforceWorkloadChanged:
-		if ev.ConfiguredCapacity.OK {
-			s.ConfiguredCapacity = ev.ConfiguredCapacity
-		}
-		if ev.PreviousWorkload.OK {
-			s.PreviousWorkload = ev.PreviousWorkload
-		} else if ev.NewWorkload.OK {
-			s.PreviousWorkload = s.Workload
-		}
-		if ev.NewWorkload.OK {
-			s.Workload = ev.NewWorkload
-		}
-		if ev.ConfiguredInterruptibleCapacity.OK {
-			s.ConfiguredInterruptibleCapacity = ev.ConfiguredInterruptibleCapacity
-		}
-		if ev.PreviousInterruptibleWorkload.OK {
-			s.PreviousInterruptibleWorkload = ev.PreviousInterruptibleWorkload
-		} else if ev.NewInterruptibleWorkload.OK {
-			s.PreviousInterruptibleWorkload = s.InterruptibleWorkload
-		}
-		if ev.NewInterruptibleWorkload.OK {
-			s.InterruptibleWorkload = ev.NewInterruptibleWorkload
-		}
+		workload(&s.ConfiguredCapacity, &s.PreviousWorkload, &s.Workload, ev.ConfiguredCapacity, ev.PreviousWorkload, ev.NewWorkload)
+		workload(&s.ConfiguredInterruptibleCapacity, &s.PreviousInterruptibleWorkload, &s.InterruptibleWorkload,
+			ev.ConfiguredInterruptibleCapacity, ev.PreviousInterruptibleWorkload, ev.NewInterruptibleWorkload)
 	}
 	return false
+}
+
+// workload updates a capacity and its workloads from what an event reports:
+// the previous workload is the event's, else (with a new one) the last known.
+func workload(capacity, prev, cur *OptNum, evCapacity, evPrev, evNew OptNum) {
+	if evCapacity.OK {
+		*capacity = evCapacity
+	}
+	if evPrev.OK {
+		*prev = evPrev
+	} else if evNew.OK {
+		*prev = *cur
+	}
+	if evNew.OK {
+		*cur = evNew
+	}
 }
 
 // setSalesforceStatus records the current status from what a read reports:

@@ -52,19 +52,37 @@ func stringField(n *jnode, key, op, path string) (v string, present bool, e *Err
 	return v, true, nil
 }
 
-// arrayField reads an optional array member.
-func arrayField(n *jnode, key, op, path string) (*jnode, *Error) {
+// records reads an optional array of objects (a catalog): for each, its
+// string members named by keys, in that order; keys[0] must not be empty
+// (need says why). has: the array was there.
+func records(n *jnode, key, op, path, shape, need string, keys ...string) (rows [][]string, has bool, e *Error) {
 	f := n.get(key)
 	if f.absent() {
-		return nil, nil
+		return nil, false, nil
 	}
 	if f.kind != jArray {
-		return nil, invalidInput(op, path+key, path+key+" must be an array, got "+f.kindName())
+		return nil, false, invalidInput(op, path+key, path+key+" must be an array of "+shape+", got "+f.kindName())
 	}
 	if len(f.vals) > maxCatalog {
-		return nil, invalidInput(op, path+key, path+key+" has "+itoa(len(f.vals))+" entries; at most "+itoa(maxCatalog))
+		return nil, false, invalidInput(op, path+key, path+key+" has "+itoa(len(f.vals))+" entries; at most "+itoa(maxCatalog))
 	}
-	return f, nil
+	rows = make([][]string, len(f.vals))
+	for i, v := range f.vals {
+		at := path + key + "[" + itoa(i) + "]"
+		if v.kind != jObject {
+			return nil, false, invalidInput(op, at, at+" must be an object "+shape+", got "+v.kindName())
+		}
+		rows[i] = make([]string, len(keys))
+		for k, name := range keys {
+			if rows[i][k], _, e = stringField(v, name, op, at+"."); e != nil {
+				return nil, false, e
+			}
+		}
+		if rows[i][0] == "" {
+			return nil, false, invalidInput(op, at+"."+keys[0], at+"."+keys[0]+" is missing: "+need)
+		}
+	}
+	return rows, true, nil
 }
 
 // connectReport reads what Streams reports: {state?, stateType?, contacts?,
@@ -94,32 +112,14 @@ func connectReport(n *jnode, op, path string) (ConnectReport, *Error) {
 		}
 		r.Contacts, r.HasContacts = cs, true
 	}
-	arr, e := arrayField(n, "states", op, path)
+	rows, has, e := records(n, "states", op, path, "{name, type}", "an agent state needs its name", "name", "type", "agentStateARN")
 	if e != nil {
 		return r, e
 	}
-	if arr != nil {
-		r.HasStates = true
-		r.States = make([]ConnectState, 0, len(arr.vals))
-		for i, v := range arr.vals {
-			at := path + "states[" + itoa(i) + "]."
-			if v.kind != jObject {
-				return r, invalidInput(op, at[:len(at)-1], at[:len(at)-1]+" must be an object {name, type}, got "+v.kindName())
-			}
-			var st ConnectState
-			if st.Name, _, e = stringField(v, "name", op, at); e != nil {
-				return r, e
-			}
-			if st.Name == "" {
-				return r, invalidInput(op, at+"name", at+"name is missing: an agent state needs its name")
-			}
-			if st.Type, _, e = stringField(v, "type", op, at); e != nil {
-				return r, e
-			}
-			if st.ARN, _, e = stringField(v, "agentStateARN", op, at); e != nil {
-				return r, e
-			}
-			r.States = append(r.States, st)
+	if r.HasStates = has; has {
+		r.States = make([]ConnectState, len(rows))
+		for i, row := range rows {
+			r.States[i] = ConnectState{Name: row[0], Type: row[1], ARN: row[2]}
 		}
 	}
 	return r, nil
@@ -157,56 +157,24 @@ func salesforceReport(n *jnode, op, path string) (SalesforceReport, *Error) {
 			}
 		}
 	}
-	arr, e := arrayField(n, "statuses", op, path)
+	rows, has, e := records(n, "statuses", op, path, "{id, developerName, label}", "a presence status needs its DeveloperName", "developerName", "id", "label")
 	if e != nil {
 		return r, e
 	}
-	if arr != nil {
-		r.HasStatuses = true
-		r.Statuses = make([]SalesforceStatus, 0, len(arr.vals))
-		for i, v := range arr.vals {
-			at := path + "statuses[" + itoa(i) + "]."
-			if v.kind != jObject {
-				return r, invalidInput(op, at[:len(at)-1], at[:len(at)-1]+" must be an object {id, developerName, label}, got "+v.kindName())
-			}
-			var st SalesforceStatus
-			if st.ID, _, e = stringField(v, "id", op, at); e != nil {
-				return r, e
-			}
-			if st.DeveloperName, _, e = stringField(v, "developerName", op, at); e != nil {
-				return r, e
-			}
-			if st.Label, _, e = stringField(v, "label", op, at); e != nil {
-				return r, e
-			}
-			if st.DeveloperName == "" {
-				return r, invalidInput(op, at+"developerName", at+"developerName is missing: a presence status needs its DeveloperName")
-			}
-			r.Statuses = append(r.Statuses, st)
+	if r.HasStatuses = has; has {
+		r.Statuses = make([]SalesforceStatus, len(rows))
+		for i, row := range rows {
+			r.Statuses[i] = SalesforceStatus{DeveloperName: row[0], ID: row[1], Label: row[2]}
 		}
 	}
-	if arr, e = arrayField(n, "serviceChannels", op, path); e != nil {
+	rows, has, e = records(n, "serviceChannels", op, path, "{developerName, keyPrefix}", "a service channel needs its DeveloperName", "developerName", "keyPrefix")
+	if e != nil {
 		return r, e
 	}
-	if arr != nil {
-		r.HasServiceChannels = true
-		r.ServiceChannels = make([]ServiceChannel, 0, len(arr.vals))
-		for i, v := range arr.vals {
-			at := path + "serviceChannels[" + itoa(i) + "]."
-			if v.kind != jObject {
-				return r, invalidInput(op, at[:len(at)-1], at[:len(at)-1]+" must be an object {developerName, keyPrefix}, got "+v.kindName())
-			}
-			var ch ServiceChannel
-			if ch.DeveloperName, _, e = stringField(v, "developerName", op, at); e != nil {
-				return r, e
-			}
-			if ch.KeyPrefix, _, e = stringField(v, "keyPrefix", op, at); e != nil {
-				return r, e
-			}
-			if ch.DeveloperName == "" {
-				return r, invalidInput(op, at+"developerName", at+"developerName is missing: a service channel needs its DeveloperName")
-			}
-			r.ServiceChannels = append(r.ServiceChannels, ch)
+	if r.HasServiceChannels = has; has {
+		r.ServiceChannels = make([]ServiceChannel, len(rows))
+		for i, row := range rows {
+			r.ServiceChannels[i] = ServiceChannel{DeveloperName: row[0], KeyPrefix: row[1]}
 		}
 	}
 	for _, f := range [...]struct {
