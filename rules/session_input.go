@@ -13,6 +13,10 @@ const maxCatalog = 10000
 // maxNow bounds `now`: milliseconds since 1970, well past year 2200.
 const maxNow = 9e15
 
+// invalidInput and stringField are not inlined: they are called from every
+// input's many error paths, and each inlined copy weighs on the module.
+//
+//go:noinline
 func invalidInput(op, field, msg string) *Error {
 	return &Error{Code: CodeInvalidEvent, Field: field, Message: "ignored a malformed " + op + " input: " + msg}
 }
@@ -37,6 +41,7 @@ func (s *Session) nowFrom(in *jnode) (int64, *Error) {
 
 // stringField reads an optional string member (present: whether it is there,
 // null counting as "").
+//go:noinline
 func stringField(n *jnode, key, op, path string) (v string, present bool, e *Error) {
 	f := n.get(key)
 	if f == nil {
