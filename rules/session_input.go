@@ -41,6 +41,7 @@ func (s *Session) nowFrom(in *jnode) (int64, *Error) {
 
 // stringField reads an optional string member (present: whether it is there,
 // null counting as "").
+//
 //go:noinline
 func stringField(n *jnode, key, op, path string) (v string, present bool, e *Error) {
 	f := n.get(key)
