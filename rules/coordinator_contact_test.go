@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -188,4 +189,91 @@ func TestDecisionSnapshotKeepsItsContacts(t *testing.T) {
 	assert.Equal(t, []Contact{{"chat", "connected"}}, second.Decisions[0].Snapshot.ConnectContacts)
 	assert.Empty(t, first.Decisions[0].Snapshot.ConnectContacts, "no contact before the first event")
 	assert.Equal(t, []Contact{{"voice", "connected"}}, first.Decisions[0].Event.Contacts)
+}
+
+// Semantics 12: on a contact a not-routable (or offline) target is sent with
+// enqueueNextState; a routable one is deferred until the contact ends.
+func TestCoordinatorOnContact(t *testing.T) {
+	rules := []fxRule{fxOmniToConnect("Lunch", "Lunch"), fxOmniToConnect("Available", "Available"),
+		fxOmniToConnect("Break", "Offline"), fxOmniToConnect("Training", "Outbound")}
+	onCall := func(t *testing.T, contactState string) *Coordinator {
+		co := fxCoord(t, nil, rules...)
+		out := co.HandleEvent(0, connectEv("Available", contactState))
+		require.Empty(t, out.Commands)
+		return co
+	}
+	t.Run("not routable: enqueueNextState", func(t *testing.T) {
+		for _, st := range []string{"Busy", "Pending", "PendingBusy", "CallingCustomer", "AfterCallWork", "Dialing", "Joining", "PendingAvailable"} {
+			co := onCall(t, st)
+			out := co.HandleEvent(10, omniEv("Lunch", "OmniManualStatusChange"))
+			require.Len(t, out.Commands, 1, st)
+			assert.True(t, out.Commands[0].EnqueueNextState, st)
+			assert.Equal(t, "Lunch", out.Commands[0].Value)
+			out = co.HandleResult(20, out.Commands[0].ID, true, "", "")
+			assert.Equal(t, []string{"Lunch:enqueued"}, fxStatuses(out))
+			assert.Equal(t, "Lunch", co.Snapshot().ConnectNextState)
+			assert.Equal(t, st, co.Snapshot().ConnectState)
+		}
+	})
+	t.Run("offline target: enqueueNextState", func(t *testing.T) {
+		co := onCall(t, "Busy")
+		out := co.HandleEvent(10, omniEv("Break", "OmniManualStatusChange"))
+		require.Len(t, out.Commands, 1)
+		assert.True(t, out.Commands[0].EnqueueNextState)
+		assert.Equal(t, "Offline", out.Commands[0].Value)
+	})
+	t.Run("enqueued state applied when the contact ends is an echo", func(t *testing.T) {
+		co := onCall(t, "AfterCallWork")
+		out := co.HandleEvent(10, omniEv("Lunch", "OmniManualStatusChange"))
+		co.HandleResult(20, out.Commands[0].ID, true, "", "")
+		out = co.HandleEvent(60000, connectEv("AfterCallWork", "Lunch"))
+		require.Len(t, out.Decisions, 1)
+		assert.True(t, out.Decisions[0].Echo, "long after the echo window: enqueued writes echo when the contact ends")
+		assert.Equal(t, []string{"Lunch:applied"}, fxStatuses(out))
+		assert.Equal(t, "", co.Snapshot().ConnectNextState)
+	})
+	t.Run("routable: deferred until the contact ends", func(t *testing.T) {
+		co := onCall(t, "Busy")
+		out := co.HandleEvent(10, omniEv("Training", "OmniManualStatusChange"))
+		assert.Empty(t, out.Commands)
+		assert.Equal(t, []string{"Outbound:deferred"}, fxStatuses(out))
+		assert.Contains(t, out.Actions[0].Reason, "on a contact (Busy)")
+		out = co.HandleEvent(20, connectEv("Busy", "AfterCallWork"))
+		assert.Empty(t, out.Commands, "after-call work is still on the contact")
+		out = co.HandleEvent(30, connectEv("AfterCallWork", "Available"))
+		require.Len(t, out.Commands, 1, "the contact ended: the deferred write is issued")
+		assert.Equal(t, "Outbound", out.Commands[0].Value)
+		assert.False(t, out.Commands[0].EnqueueNextState)
+		assert.Equal(t, []string{"Outbound:issued"}, fxStatuses(out))
+	})
+	t.Run("deferred write superseded when the contact ends in a state the agent chose", func(t *testing.T) {
+		co := onCall(t, "Busy")
+		co.HandleEvent(10, omniEv("Training", "OmniManualStatusChange"))
+		out := co.HandleEvent(30, connectEv("Busy", "Break"))
+		assert.Empty(t, out.Commands)
+		assert.Equal(t, []string{"Outbound:superseded"}, fxStatuses(out))
+	})
+	t.Run("deferred write skipped when the contact ends in its target", func(t *testing.T) {
+		co := onCall(t, "Busy")
+		co.HandleEvent(10, omniEv("Available", "OmniManualStatusChange"))
+		out := co.HandleEvent(20, connectEv("Busy", "Available"))
+		assert.Empty(t, out.Commands)
+		assert.Equal(t, []string{"Available:skipped"}, fxStatuses(out))
+	})
+	t.Run("a later not-routable target supersedes the deferred one", func(t *testing.T) {
+		co := onCall(t, "Busy")
+		co.HandleEvent(10, omniEv("Available", "OmniManualStatusChange"))
+		out := co.HandleEvent(20, omniEv("Lunch", "OmniManualStatusChange"))
+		assert.Equal(t, []string{"Available:superseded", "Lunch:issued"}, fxStatuses(out))
+		require.Len(t, out.Commands, 1)
+		assert.True(t, out.Commands[0].EnqueueNextState)
+	})
+	t.Run("off a contact enqueueNextState is false", func(t *testing.T) {
+		co := fxCoord(t, nil, rules...)
+		out := co.HandleEvent(10, omniEv("Lunch", "OmniManualStatusChange"))
+		require.Len(t, out.Commands, 1)
+		assert.False(t, out.Commands[0].EnqueueNextState)
+		b, _ := json.Marshal(out.Commands[0])
+		assert.NotContains(t, string(b), "enqueueNextState", "omitted off a contact")
+	})
 }

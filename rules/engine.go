@@ -319,11 +319,8 @@ type Decision struct {
 
 	eng *Engine // for rendering the trace
 
-	// Duplicate: an event repeating what was just handled (Omni-Channel's
-	// status change after a login); no rule evaluated.
-	Duplicate bool `json:"duplicate,omitempty"`
-	// Reconcile: the rules applied to a system's current state (Semantics 17).
-	Reconcile bool `json:"reconcile,omitempty"`
+	Duplicate bool `json:"duplicate,omitempty"` // repeats what was just handled (Omni's status after a login): no rule evaluated
+	Reconcile bool `json:"reconcile,omitempty"` // the rules applied to a system's current state (Semantics 17)
 }
 
 // Evaluate runs every active rule of the event's source, in document order,
