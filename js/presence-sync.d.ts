@@ -41,6 +41,8 @@ export interface Options {
   retryBaseMs?: number;
   /** A write with no answer in this long is a failed try, ms (5000). */
   writeTimeoutMs?: number;
+  /** When this tab becomes the writer (at start, on takeover), apply the rules once to this system's current state ("none"). */
+  reconcile?: "none" | "connect" | "salesforce";
   /** Elect one writer tab among the agent's tabs (true). */
   leadership?: boolean;
   /** What the shim logs to the console ("warn"). */
@@ -103,7 +105,7 @@ export interface StartParams {
 
 export type Destination = "Salesforce Agent State" | "Connect Agent State";
 
-export type ActionStatus = "issued" | "applied" | "retrying" | "failed" | "skipped" | "deferred" | "enqueued" | "superseded";
+export type ActionStatus = "issued" | "applied" | "retrying" | "failed" | "skipped" | "deferred" | "enqueued" | "superseded" | "queued";
 
 /** One change of a write's status. */
 export interface ActionDetail {
@@ -148,6 +150,10 @@ export interface DecisionDetail {
   /** false when `rules` was not rendered (nothing was listening for decisions). */
   traced?: false;
   actions?: ActionDetail[];
+  /** An event repeating what was just handled (Omni-Channel's status change after a login): no rule evaluated. */
+  duplicate?: boolean;
+  /** The rules applied once to a system's current state (options.reconcile). */
+  reconcile?: boolean;
   note?: string;
   [key: string]: unknown;
 }

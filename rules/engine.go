@@ -304,7 +304,6 @@ const (
 	StatusEnqueued   ActionStatus = "enqueued"
 	StatusSuperseded ActionStatus = "superseded"
 	StatusQueued     ActionStatus = "queued" // waiting for the write in flight to its destination
-	StatusPaused     ActionStatus = "paused" // the loop breaker holds the destination
 )
 
 // Decision is what one event led to (Semantics 13).
@@ -319,6 +318,9 @@ type Decision struct {
 	Actions  []*Action   `json:"actions"`
 
 	eng *Engine // for rendering the trace
+
+	Duplicate bool `json:"duplicate,omitempty"` // repeats what was just handled (Omni's status after a login): no rule evaluated
+	Reconcile bool `json:"reconcile,omitempty"` // the rules applied to a system's current state (Semantics 17)
 }
 
 // Evaluate runs every active rule of the event's source, in document order,

@@ -31,7 +31,7 @@ import { WAITING, deferredWriter } from "./late-start.js";
  * }} StartParams
  * @typedef {{
  *   decisions?: any[], actions?: any[], errors?: any[], wakeAt?: number,
- *   commands?: {id: number, destination: string, value: string, statusId?: string, logout?: boolean, enqueueNextState?: boolean}[],
+ *   commands?: {id: number, destination: string, value?: string, statusId?: string, logout?: boolean, enqueueNextState?: boolean, read?: boolean}[],
  * }} EngineOutput
  */
 
@@ -462,6 +462,8 @@ export class PresenceSync extends EventTarget {
       } else {
         this.#remoteWrites.delete(k);
       }
+      // The engine tracks the writer's writes too (takeover: wait for them, make the ones nobody made).
+      this.#input({ op: "remote", now: Date.now(), from: m.from, action: m.payload });
     }
     this.#dispatch("remote", { type: m.type, from: m.from, detail: m.payload });
   }
@@ -572,7 +574,12 @@ export class PresenceSync extends EventTarget {
       /** @type {import("./connect.js").CommandResult} */
       let r;
       try {
-        r = cmd.destination === CONNECT ? await this.#connect.execute(cmd) : await this.#salesforce.execute(cmd);
+        if (cmd.read) {
+          // A read command: the engine asks for that platform's current state (wasm/BRIDGE.md).
+          r = { ok: true, state: cmd.destination === CONNECT ? this.#connect.read() : await this.#salesforce.read() };
+        } else {
+          r = cmd.destination === CONNECT ? await this.#connect.execute(cmd) : await this.#salesforce.execute(cmd);
+        }
       } catch (e) {
         r = { ok: false, error: { type: "Error", message: describe(e) } };
       }
@@ -580,6 +587,7 @@ export class PresenceSync extends EventTarget {
       /** @type {Record<string, unknown>} */
       const input = { op: "result", now: Date.now(), id: cmd.id, ok: r.ok };
       if (!r.ok) input.error = r.error;
+      else if ("state" in r) input.state = r.state;
       this.#input(input);
     });
   }

@@ -42,7 +42,8 @@ export function tabsSuite(h) {
     const ccp = `${h().ccpBase}/fake-ccp/index.html?ui=0&shared=${room}`;
     const page = await h().openIn(context, `/pages/tab.html?sf=shared&room=${room}&ccp=${encodeURIComponent(ccp)}`);
     await waitFor(page, () => window.pageReady);
-    const r = await page.evaluate(() => window.t.start());
+    // reconcile: "connect" — a new writer applies the rules to Connect's state once (Semantics 17).
+    const r = await page.evaluate(() => window.t.start({ options: { reconcile: "connect" } }));
     assert.deepEqual(r, { ok: true });
     return page;
   }
