@@ -6,7 +6,7 @@
 //
 // What it models, and where each behaviour comes from (amazon-connect-streams at 2.28.2:
 // `test/unit/sample-snapshots.js`, `src/api.js`, `src/core.js`, `Documentation.md`):
-//   - contact shapes: `contactId, type, contactSubtype, initiationMethod, state{type,
+//   - contact shapes: `contactId, type, segmentAttributes, initiationMethod, state{type,
 //     timestamp}, connections[{connectionId, endpoint, state, type, ...}], queue, ...` as in
 //     sample-snapshots.js (inboundVoiceContactSoftphone l.17, monitoringVoiceContact l.201,
 //     outboundVoiceContact l.264, queuedCallbackContactIncoming l.359,
@@ -493,7 +493,12 @@ export function createModel(opts = {}) {
       contactDuration: String(Math.max(0, Math.round((Date.now() - c.queued.getTime()) / 1000))),
       contactFeatures: null,
       contactId: c.id,
-      contactSubtype: { voice: "connect:Telephony", queue_callback: "connect:Telephony", outbound: "connect:Telephony", monitoring: "connect:Telephony", chat: "connect:Chat", task: "connect:Task" }[c.channel],
+      // contact.getContactSubtype() reads segmentAttributes["connect:Subtype"] (Documentation.md
+      // `contact.getSegmentAttributes()`: {"connect:Direction": {ValueString}, "connect:Subtype": {ValueString}})
+      segmentAttributes: {
+        "connect:Direction": { ValueString: c.channel === "outbound" || c.channel === "queue_callback" ? "OUTBOUND" : "INBOUND" },
+        "connect:Subtype": { ValueString: c.channel === "chat" ? "connect:Chat" : c.channel === "task" ? "connect:Task" : "connect:Telephony" },
+      },
       description: null,
       initialContactId: c.channel === "monitoring" || c.channel === "chat" || c.channel === "task" ? null : c.id,
       // null as in every fixture but the task's ("api")

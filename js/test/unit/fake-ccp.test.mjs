@@ -26,7 +26,7 @@ describe("fake CCP model", () => {
     assert.deepEqual(view(m), { state: ["PendingBusy", "system"], availability: "Available", next: null, contacts: [["voice", "connecting"]] });
     const c = m.snapshot().snapshot.contacts[0];
     assert.equal(c.contactId, id);
-    assert.equal(c.contactSubtype, "connect:Telephony");
+    assert.equal(c.segmentAttributes["connect:Subtype"].ValueString, "connect:Telephony");
     // inboundVoiceContactSoftphone: the agent's leg connecting, the customer's connected, inbound.
     assert.deepEqual(c.connections.map((x) => [x.type, x.state.type]), [["agent", "connecting"], ["inbound", "connected"]]);
     m.accept();
@@ -73,7 +73,7 @@ describe("fake CCP model", () => {
       } else if (ch === "task") {
         assert.deepEqual([c.type, c.initiationMethod, c.connections.length, c.connections[0].endpoint], ["task", "api", 1, null]);
       } else {
-        assert.deepEqual([c.type, c.contactSubtype, c.connections.map((x) => x.type)], ["chat", "connect:Chat", ["agent", "inbound"]]);
+        assert.deepEqual([c.type, c.segmentAttributes["connect:Subtype"].ValueString, c.connections.map((x) => x.type)], ["chat", "connect:Chat", ["agent", "inbound"]]);
       }
       assert.equal(m.live(), true);
     }
