@@ -11,8 +11,8 @@ import { ccpFrame, waitFor } from "./harness.mjs";
 export function streamsSuite(h) {
   describe("real Streams against the fake CCP", () => {
     /** @param {string} [query] */
-    async function open(query = "") {
-      const ccp = `${h().ccpBase}/fake-ccp/index.html?ui=0${query}`;
+    async function open(query = "?ui=0") {
+      const ccp = `${h().ccpBase}/fake-ccp/index.html${query}`;
       const page = await h().open(`/pages/streams.html?ccp=${encodeURIComponent(ccp)}`);
       const frame = await ccpFrame(page);
       await waitFor(page, () => window.rec.agentInits > 0);
@@ -20,7 +20,7 @@ export function streamsSuite(h) {
     }
 
     it("initCCP is acknowledged and connect.agent fires with the CCP's snapshot", async () => {
-      const { page, frame } = await open("&state=Lunch");
+      const { page, frame } = await open("?ui=0&state=Lunch");
       const st = await page.evaluate(() => window.currentState());
       assert.equal(st.name, "Lunch");
       assert.equal(st.type, "not_routable");
@@ -182,6 +182,30 @@ export function streamsSuite(h) {
       await ccp(frame, "window.fakeCCP.setRoutingProfile('Sales Routing Profile')");
       await waitFor(page, () => window.agentView().routingProfile === "Sales Routing Profile");
       assert.deepEqual(await page.evaluate(() => window.rec.stateChanges.filter((c) => c.oldState !== "Init")), []);
+      await page.close();
+    });
+
+    it("the simulated CCP's own controls (the demo's): a chat, its next status queued and cancelled, a missed call, a failover", async () => {
+      const { page, frame } = await open("?");
+      await frame.click("#ccp-chat");
+      await frame.click("#ccp-chat1-answer");
+      await waitFor(page, () => window.agentView().contacts[0]?.state === "connected");
+      await frame.click("#ccp-set-Lunch");
+      await waitFor(page, () => window.agentView().next === "Lunch");
+      assert.match(await frame.textContent("#ccp-next"), /Next status: Lunch/);
+      await frame.click("#ccp-clear-next");
+      await waitFor(page, () => window.rec.cleared.length === 1);
+      await frame.click("#ccp-chat1-hangup");
+      await frame.click("#ccp-chat1-clear");
+      await frame.click("#ccp-ring");
+      await frame.click("#ccp-miss");
+      await waitFor(page, () => window.agentView().state[0] === "MissedCallAgent");
+      assert.equal(await frame.textContent("#ccp-state"), "MissedCallAgent");
+      await frame.click("#ccp-set-Available");
+      await waitFor(page, () => window.agentView().state[0] === "Available");
+      await frame.click("#ccp-failover");
+      await waitFor(page, () => window.rec.failovers.length === 1);
+      assert.equal(await frame.textContent("#ccp-region"), "Region: us-west-2");
       await page.close();
     });
 
