@@ -304,7 +304,6 @@ const (
 	StatusEnqueued   ActionStatus = "enqueued"
 	StatusSuperseded ActionStatus = "superseded"
 	StatusQueued     ActionStatus = "queued" // waiting for the write in flight to its destination
-	StatusPaused     ActionStatus = "paused" // the loop breaker holds the destination
 )
 
 // Decision is what one event led to (Semantics 13).
@@ -319,6 +318,12 @@ type Decision struct {
 	Actions  []*Action   `json:"actions"`
 
 	eng *Engine // for rendering the trace
+
+	// Duplicate: an event repeating what was just handled (Omni-Channel's
+	// status change after a login); no rule evaluated.
+	Duplicate bool `json:"duplicate,omitempty"`
+	// Reconcile: the rules applied to a system's current state (Semantics 17).
+	Reconcile bool `json:"reconcile,omitempty"`
 }
 
 // Evaluate runs every active rule of the event's source, in document order,

@@ -139,7 +139,7 @@ func TestServiceChannelThroughCatalog(t *testing.T) {
 		{`{"type":"Salesforce Work Accepted","workItemId":"500xx000000abcd","workId":"0Bz1","serviceChannel":"sfdc_case"}`, "sfdc_case", true},
 		{`{"type":"Salesforce Work Accepted","workItemId":"500xx000000abcd","workId":"0Bz1"}`, "sfdc_case", true},
 		{`{"type":"Salesforce Work Accepted","workItemId":"00Qxx000000abcd"}`, "sfdc_lead", false},
-		{`{"type":"Salesforce Work Accepted","workItemId":"00qxx000000abcd"}`, "sfdc_lead", false},
+		{`{"type":"Salesforce Work Accepted","workItemId":"00qxx000000abcd"}`, "", false}, // key prefixes are case-sensitive
 		{`{"type":"Salesforce Work Accepted","workItemId":"999xx000000abcd"}`, "", false},
 		{`{"type":"Salesforce Work Accepted","workItemId":"50"}`, "", false},
 		{`{"type":"Salesforce Work Accepted"}`, "", false},

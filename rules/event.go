@@ -1,9 +1,5 @@
 package rules
 
-import (
-	"strings"
-)
-
 // Event is one platform change, in the canonical shape of DESIGN.md.
 type Event struct {
 	Type Source `json:"type"`
@@ -74,6 +70,12 @@ var eventStringFields = [...]string{"oldState", "newState", "statusId", "statusA
 var eventNumberFields = [...]string{"configuredCapacity", "previousWorkload", "newWorkload",
 	"configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"}
 
+// isWorkload: a workload field (Semantics 14: never negative; a capacity of
+// 0 or less only makes its percentages unavailable).
+func isWorkload(name string) bool {
+	return name != "configuredCapacity" && name != "configuredInterruptibleCapacity"
+}
+
 func eventFromNode(n *jnode) (Event, error) {
 	var ev Event
 	if n == nil {
@@ -112,6 +114,9 @@ func eventFromNode(n *jnode) (Event, error) {
 		if err != nil {
 			return ev, invalidEvent(name, name+": "+err.Error())
 		}
+		if v.OK && v.V < 0 && isWorkload(name) {
+			return ev, invalidEvent(name, name+" is "+n.get(name).numText()+": a workload is never negative")
+		}
 		*nums[i] = v
 	}
 	if f := n.get("nextState"); f != nil {
@@ -125,7 +130,7 @@ func eventFromNode(n *jnode) (Event, error) {
 		ev.NextState, ev.HasNextState = v, true
 	}
 	if f := n.get("contacts"); !f.absent() {
-		cs, err := contactsFromNode(f)
+		cs, err := contactsFromNode(f, "contacts")
 		if err != nil {
 			return ev, err
 		}
@@ -137,17 +142,18 @@ func eventFromNode(n *jnode) (Event, error) {
 	return ev, nil
 }
 
-// contactsFromNode reads a contacts array: [{"type": "voice", "state": "connected"}, ...].
-func contactsFromNode(f *jnode) ([]Contact, *Error) {
+// contactsFromNode reads a contacts array: [{"type": "voice", "state": "connected"}, ...];
+// path locates it in errors ("contacts", "connect.contacts").
+func contactsFromNode(f *jnode, path string) ([]Contact, *Error) {
 	if f.kind != jArray {
-		return nil, invalidEvent("contacts", "contacts must be an array of {type, state}, got "+f.kindName())
+		return nil, invalidEvent(path, path+" must be an array of {type, state}, got "+f.kindName())
 	}
 	if len(f.vals) > maxContacts {
-		return nil, invalidEvent("contacts", "contacts has "+itoa(len(f.vals))+" entries; at most "+itoa(maxContacts))
+		return nil, invalidEvent(path, path+" has "+itoa(len(f.vals))+" entries; at most "+itoa(maxContacts))
 	}
 	cs := make([]Contact, 0, len(f.vals))
 	for i, el := range f.vals {
-		field := "contacts[" + itoa(i) + "]"
+		field := path + "[" + itoa(i) + "]"
 		if el.kind != jObject {
 			return nil, invalidEvent(field, field+" must be an object {type, state}, got "+el.kindName())
 		}
@@ -171,8 +177,10 @@ func contactsFromNode(f *jnode) ([]Contact, *Error) {
 	return cs, nil
 }
 
+const malformedEvent = "ignored a malformed event: "
+
 func invalidEvent(field, msg string) *Error {
-	return &Error{Code: CodeInvalidEvent, Field: field, Message: "ignored a malformed event: " + msg}
+	return &Error{Code: CodeInvalidEvent, Field: field, Message: malformedEvent + msg}
 }
 
 // Snapshot is what the engine knows of both systems when an event arrives.
@@ -230,14 +238,19 @@ func (c *Catalog) StatusByName(name string) *SalesforceStatus {
 }
 
 // ChannelForWorkItem resolves a work item's service channel from its
-// 3-character key prefix.
+// 3-character key prefix. Prefixes compare case-sensitively, like the
+// 15-character Ids they begin: "00e" (Profile) and "00E" (UserRole) are
+// different objects. Sources: SOAP API Developer Guide, "Field Types", ID
+// (15-character Ids are case-sensitive; the 18-character form adds a
+// case-insensitive suffix, its first 15 characters being the same Id);
+// Salesforce Help 000385203 (the key prefix is an Id's first three characters).
 func (c *Catalog) ChannelForWorkItem(workItemID string) string {
 	if len(workItemID) < 3 {
 		return ""
 	}
 	p := workItemID[:3]
 	for _, ch := range c.Salesforce.ServiceChannels {
-		if strings.EqualFold(ch.KeyPrefix, p) {
+		if ch.KeyPrefix == p {
 			return ch.DeveloperName
 		}
 	}

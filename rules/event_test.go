@@ -91,6 +91,11 @@ func TestDecodeEventInvalid(t *testing.T) {
 		{`{"type": "Connect Agent State Change", "newState": "Lunch", "nextState": false}`, "nextState", "must be a string"},
 		{`{"type": "Connect Agent State Change", "newState": "Lunch", "stateType": 3}`, "stateType", "must be a string"},
 		{`{"type": "Salesforce Workload Changed", "newInterruptibleWorkload": "x"}`, "newInterruptibleWorkload", `got the string "x"`},
+		// Semantics 14: a workload is never negative (a capacity of 0 or less only makes Pct unavailable).
+		{`{"type": "Salesforce Workload Changed", "newWorkload": -1}`, "newWorkload", "is -1: a workload is never negative"},
+		{`{"type": "Salesforce Workload Changed", "previousWorkload": "-2.5"}`, "previousWorkload", "is -2.5: a workload is never negative"},
+		{`{"type": "Salesforce Workload Changed", "previousInterruptibleWorkload": -0.5}`, "previousInterruptibleWorkload", "never negative"},
+		{`{"type": "Salesforce Workload Changed", "newWorkload": "NaN"}`, "newWorkload", `got the string "NaN"`},
 	}
 	for _, c := range cases {
 		t.Run(c.in[:min(len(c.in), 80)], func(t *testing.T) {

@@ -258,6 +258,13 @@ func (w *jw) action(a *Action) {
 func (w *jw) command(c *Command) {
 	o := w.obj()
 	o.int("id", c.ID)
+	if c.Read {
+		// a read: {id, destination, read: true}
+		o.str("destination", c.Destination.String())
+		o.boolean("read", true)
+		o.end()
+		return
+	}
 	o.int("actionId", c.ActionID)
 	o.str("destination", c.Destination.String())
 	o.str("value", c.Value)
@@ -326,6 +333,12 @@ func (w *jw) decision(d *Decision) {
 	o.k("event").event(&d.Event)
 	o.k("snapshot").snapshot(&d.Snapshot)
 	o.boolean("echo", d.Echo)
+	if d.Duplicate {
+		o.boolean("duplicate", true)
+	}
+	if d.Reconcile {
+		o.boolean("reconcile", true)
+	}
 	o.strOmit("note", d.Note)
 	if o.w.noTrace {
 		o.boolean("traced", false)

@@ -16,12 +16,40 @@ type Options struct {
 	// Trace: "full" (every rule in every decision, the default) or "matched"
 	// (only the rules of the event's source).
 	Trace string `json:"trace,omitempty"`
+	// Reconcile: "none" (the default), "connect" or "salesforce" — the system
+	// whose current state the rules are applied to when this tab becomes the
+	// writer (Semantics 17).
+	Reconcile string `json:"reconcile,omitempty"`
 }
 
-// DefaultOptions are DESIGN.md's defaults.
+// DefaultOptions are the documented defaults.
 func DefaultOptions() Options {
 	return Options{EchoWindowMs: 5000, LoopMaxWrites: 6, LoopWindowMs: 10000, RetryAttempts: 3,
-		RetryBaseMs: 250, WriteTimeoutMs: 5000, Trace: "full"}
+		RetryBaseMs: 250, WriteTimeoutMs: 5000, Trace: "full", Reconcile: ReconcileNone}
+}
+
+// OptionsFor are the options a session runs with: the defaults, overridden by
+// the rules document's "options", overridden by the options passed to start.
+func OptionsFor(doc *Document, passed []byte) (Options, error) {
+	o := DefaultOptions()
+	if doc != nil && len(doc.Options) > 0 {
+		n, jerr := parseJSON(doc.Options)
+		if jerr != nil {
+			return o, &Error{Code: CodeInvalidRules, Field: "options", Message: "the rules document's options must be a JSON object: " + jerr.Error()}
+		}
+		var err error
+		if o, err = optionsOver(o, n); err != nil {
+			return o, err
+		}
+	}
+	if len(passed) == 0 {
+		return o, nil
+	}
+	n, jerr := parseJSON(passed)
+	if jerr != nil {
+		return o, &Error{Code: CodeInvalidRules, Field: "options", Message: "options must be a JSON object: " + jerr.Error()}
+	}
+	return optionsOver(o, n)
 }
 
 // ParseOptions reads options over the defaults. Unknown keys are ignored (the
@@ -38,8 +66,10 @@ func ParseOptions(data []byte) (Options, error) {
 	return optionsFromNode(n)
 }
 
-func optionsFromNode(n *jnode) (Options, error) {
-	o := DefaultOptions()
+func optionsFromNode(n *jnode) (Options, error) { return optionsOver(DefaultOptions(), n) }
+
+// optionsOver reads the options an object sets over o.
+func optionsOver(o Options, n *jnode) (Options, error) {
 	if n.absent() {
 		return o, nil
 	}
@@ -78,6 +108,12 @@ func optionsFromNode(n *jnode) (Options, error) {
 			return o, &Error{Code: CodeInvalidRules, Field: "trace", Message: `option trace must be "full" or "matched", got ` + describeNode(v)}
 		}
 		o.Trace = v.str
+	}
+	if v := n.get("reconcile"); !v.absent() {
+		if v.kind != jString || (v.str != ReconcileNone && v.str != ReconcileConnect && v.str != ReconcileSalesforce) {
+			return o, &Error{Code: CodeInvalidRules, Field: "reconcile", Message: `option reconcile must be "none", "connect" or "salesforce", got ` + describeNode(v)}
+		}
+		o.Reconcile = v.str
 	}
 	return o, nil
 }

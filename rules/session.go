@@ -4,8 +4,9 @@ package rules
 // what the WebAssembly module exposes to the shim (wasm/BRIDGE.md). One input,
 // one output, one crossing each way; it never panics.
 type Session struct {
-	coord *Coordinator
-	in    jpool // reads the inputs: an event's input allocates no nodes or known strings
+	coord   *Coordinator
+	in      jpool // reads the inputs: an event's input allocates no nodes or known strings
+	lastNow int64 // the latest `now` read: an input without one, or an earlier one, is at this time
 }
 
 // NewSession compiles the rules once and builds a coordinator. config is
@@ -38,7 +39,11 @@ func NewSession(config []byte) (s *Session, err error) {
 	if err != nil {
 		return nil, err
 	}
-	opts, err := optionsFromNode(cfg.get("options"))
+	var passed []byte
+	if o := cfg.get("options"); o != nil {
+		passed = config[o.off:o.end]
+	}
+	opts, err := OptionsFor(eng.Document(), passed)
 	if err != nil {
 		return nil, err
 	}
@@ -106,111 +111,84 @@ func (s *Session) handle(input []byte) (o Output, noTrace bool) {
 	return s.run(in), noTrace
 }
 
+// ops are the session's inputs (wasm/BRIDGE.md).
+var ops = [...]string{"start", "event", "connect", "salesforce", "result", "tick", "leader", "remote"}
+
 // run runs one input object.
 func (s *Session) run(in *jnode) Output {
 	c := s.coord
-	now := int64(0)
-	if n, err := in.get("now").number(); err == nil && n.OK {
-		now = int64(n.V)
+	fail := func(e *Error) Output { return Output{Errors: []*Error{e}, WakeAt: c.wakeAt()} }
+	now, e := s.nowFrom(in)
+	if e != nil {
+		return fail(e)
 	}
-	op, _ := in.get("op").text()
+	opn := in.get("op")
+	op, ok := opn.text()
+	if !ok || op == "" {
+		return fail(invalidInput("", "op", "the input has no op (got "+opn.kindName()+"); allowed: "+joinQuoted(ops[:])))
+	}
 	switch op {
 	case "event":
 		ev, err := eventFromNode(in.get("event"))
 		if err != nil {
-			return Output{Errors: []*Error{err.(*Error)}, WakeAt: c.wakeAt()}
+			return fail(err.(*Error))
 		}
 		return c.HandleEvent(now, ev)
+	case "connect":
+		n := in.get("connect")
+		if n.absent() {
+			return fail(invalidInput(op, "connect", "a connect input needs connect: what Streams reports without a state change"))
+		}
+		r, e := connectReport(n, op, "connect.")
+		if e != nil {
+			return fail(e)
+		}
+		if r.HasState {
+			return fail(invalidInput(op, "connect.state", "a connect input reports no state change: a new state is an event"))
+		}
+		return c.HandleConnect(now, r)
+	case "salesforce":
+		n := in.get("salesforce")
+		if n.absent() {
+			return fail(invalidInput(op, "salesforce", "a salesforce input needs salesforce: what Omni-Channel reports"))
+		}
+		r, e := salesforceReport(n, op, "salesforce.")
+		if e != nil {
+			return fail(e)
+		}
+		return c.HandleSalesforce(now, r)
 	case "result":
-		id, _ := in.get("id").number()
-		ok := in.get("ok")
-		typ, msg := platformError(in.get("error"))
-		return c.HandleResult(now, int64(id.V), ok != nil && ok.kind == jBool && ok.b, typ, msg)
+		r, e, skip := s.resultInput(in)
+		if skip {
+			return fail(e)
+		}
+		out := c.HandleCommandResult(now, r)
+		if e != nil {
+			out.Errors = append([]*Error{e}, out.Errors...)
+		}
+		return out
 	case "tick":
 		return c.Tick(now)
 	case "leader":
 		l := in.get("leader")
-		return c.SetLeader(now, l != nil && l.kind == jBool && l.b)
+		if l == nil || l.kind != jBool {
+			return fail(invalidInput(op, "leader", "leader must be true or false, got "+l.kindName()))
+		}
+		return c.SetLeader(now, l.b)
+	case "remote":
+		r, e := remoteInput(in)
+		if e != nil {
+			return fail(e)
+		}
+		return c.HandleRemote(now, r)
 	case "start":
-		st, live := startFromNode(in)
+		st, live, e := startInput(in)
+		if e != nil {
+			return fail(e)
+		}
 		return c.Start(now, st, live)
 	}
-	return Output{Errors: []*Error{invalidEvent("op", "unknown op "+quote(op)+"; allowed: start, event, result, tick, leader")}, WakeAt: c.wakeAt()}
-}
-
-// startFromNode reads what the platforms report at start.
-func startFromNode(in *jnode) (State, *Catalog) {
-	var st State
-	live := &Catalog{}
-	if cn := in.get("connect"); cn != nil && cn.kind == jObject {
-		st.ConnectState, _ = cn.get("state").text()
-		if arr := cn.get("states"); arr != nil && arr.kind == jArray {
-			for _, v := range arr.vals {
-				name, _ := v.get("name").text()
-				typ, _ := v.get("type").text()
-				arn, _ := v.get("agentStateARN").text()
-				if name != "" {
-					live.Connect.States = append(live.Connect.States, ConnectState{Name: name, Type: typ, ARN: arn})
-				}
-			}
-		}
-	}
-	if sf := in.get("salesforce"); sf != nil && sf.kind == jObject {
-		if status := sf.get("status"); status.absent() {
-			st.SalesforceStatus = OfflineStatus
-		} else {
-			st.SalesforceStatus, _ = status.get("statusApiName").text()
-			st.SalesforceStatusID, _ = status.get("statusId").text()
-		}
-		if arr := sf.get("statuses"); arr != nil && arr.kind == jArray {
-			for _, v := range arr.vals {
-				id, _ := v.get("id").text()
-				dn, _ := v.get("developerName").text()
-				label, _ := v.get("label").text()
-				if dn != "" {
-					live.Salesforce.Statuses = append(live.Salesforce.Statuses, SalesforceStatus{ID: id, DeveloperName: dn, Label: label})
-				}
-			}
-		}
-		if arr := sf.get("serviceChannels"); arr != nil && arr.kind == jArray {
-			for _, v := range arr.vals {
-				dn, _ := v.get("developerName").text()
-				kp, _ := v.get("keyPrefix").text()
-				if dn != "" {
-					live.Salesforce.ServiceChannels = append(live.Salesforce.ServiceChannels, ServiceChannel{DeveloperName: dn, KeyPrefix: kp})
-				}
-			}
-		}
-		st.ConfiguredCapacity, _ = sf.get("configuredCapacity").number()
-		st.Workload, _ = sf.get("workload").number()
-	}
-	return st, live
-}
-
-// platformError reads a platform error: {"type","message"}, Streams' JSON
-// string of that, or a plain string.
-func platformError(n *jnode) (typ, msg string) {
-	if n.absent() {
-		return "", ""
-	}
-	if n.kind == jString {
-		inner, jerr := parseJSON([]byte(n.str))
-		if jerr != nil || inner.kind != jObject {
-			return n.str, ""
-		}
-		n = inner
-	}
-	if n.kind != jObject {
-		return "Error", describeNode(n)
-	}
-	for _, k := range []string{"type", "errorType", "errorCode", "name"} {
-		if t, _ := n.get(k).text(); t != "" {
-			typ = t
-			break
-		}
-	}
-	msg, _ = n.get("message").text()
-	return typ, msg
+	return fail(invalidInput("", "op", "unknown op "+quote(op)+"; allowed: "+joinQuoted(ops[:])))
 }
 
 func marshalOutput(o Output) []byte {

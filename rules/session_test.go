@@ -140,7 +140,7 @@ func TestParseOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, DefaultOptions(), o)
 	assert.Equal(t, Options{EchoWindowMs: 5000, LoopMaxWrites: 6, LoopWindowMs: 10000, RetryAttempts: 3, RetryBaseMs: 250,
-		WriteTimeoutMs: 5000, Trace: "full"}, o, "DESIGN.md defaults")
+		WriteTimeoutMs: 5000, Trace: "full", Reconcile: "none"}, o, "the documented defaults")
 	o, err = ParseOptions([]byte(`{"echoWindowMs": 0, "loopMaxWrites": "3", "retryBaseMs": 100, "logLevel": "debug", "leadership": false}`))
 	require.NoError(t, err)
 	assert.Equal(t, int64(0), o.EchoWindowMs)
@@ -153,10 +153,8 @@ func TestParseOptions(t *testing.T) {
 	}
 }
 
-// BUG (event.go / session.go, not fixed here): {"op":"event"} without an
-// event makes eventFromNode dereference the nil node that in.get("event")
-// returns; Handle recovers the panic and answers with an internal error
-// instead of an invalid-event error. Found by FuzzSession.
+// Regression (found by FuzzSession): {"op":"event"} without an event is an
+// invalid-event error, not a recovered panic reported as internal.
 func TestSessionEventWithoutEvent(t *testing.T) {
 	s, err := NewSession([]byte(`{"rules": {"rules": []}}`))
 	require.NoError(t, err)
@@ -202,4 +200,158 @@ func TestSessionTraceOnRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Every input is checked: a malformed one is skipped with an invalid-event
+// error naming the field by its path, and changes nothing.
+func TestSessionInvalidInputs(t *testing.T) {
+	start := `{"op":"start","now":0,"connect":{"state":"Available","states":[{"name":"Available","type":"routable"},{"name":"Lunch","type":"not_routable"}]},
+		"salesforce":{"status":{"statusId":"0N5xx0000000001","statusApiName":"Available"},"statuses":[{"id":"0N5xx0000000001","developerName":"Available","label":"Available"},{"id":"0N5xx0000000002","developerName":"Lunch","label":"Lunch"}]}}`
+	for _, tc := range []struct {
+		in, field string
+	}{
+		{`{"now":1}`, "op"},
+		{`{"op":7}`, "op"},
+		{`{"op":"dance"}`, "op"},
+		{`{"op":"tick","now":"soon"}`, "now"},
+		{`{"op":"tick","now":-1}`, "now"},
+		{`{"op":"tick","now":1e300}`, "now"},
+		{`{"op":"event","now":1,"event":{"type":"Connect Agent State Change","newState":"Lunch","contacts":[{"type":"chat","state":3}]}}`, "contacts[0].state"},
+		{`{"op":"connect","now":1}`, "connect"},
+		{`{"op":"connect","now":1,"connect":[]}`, "connect"},
+		{`{"op":"connect","now":1,"connect":{"state":"Lunch"}}`, "connect.state"},
+		{`{"op":"connect","now":1,"connect":{"contacts":{}}}`, "connect.contacts"},
+		{`{"op":"connect","now":1,"connect":{"contacts":[{"type":"voice","state":{}}]}}`, "connect.contacts[0].state"},
+		{`{"op":"connect","now":1,"connect":{"nextState":5}}`, "connect.nextState"},
+		{`{"op":"connect","now":1,"connect":{"states":[{"type":"routable"}]}}`, "connect.states[0].name"},
+		{`{"op":"connect","now":1,"connect":{"states":["Available"]}}`, "connect.states[0]"},
+		{`{"op":"salesforce","now":1}`, "salesforce"},
+		{`{"op":"salesforce","now":1,"salesforce":{"status":"Available"}}`, "salesforce.status"},
+		{`{"op":"salesforce","now":1,"salesforce":{"status":{}}}`, "salesforce.status.statusId"},
+		{`{"op":"salesforce","now":1,"salesforce":{"status":{"statusId":1}}}`, "salesforce.status.statusId"},
+		{`{"op":"salesforce","now":1,"salesforce":{"statuses":[{"id":"0N5xx0000000003"}]}}`, "salesforce.statuses[0].developerName"},
+		{`{"op":"salesforce","now":1,"salesforce":{"serviceChannels":[{"keyPrefix":"500"}]}}`, "salesforce.serviceChannels[0].developerName"},
+		{`{"op":"salesforce","now":1,"salesforce":{"status":null,"workload":"lots"}}`, "salesforce.workload"},
+		{`{"op":"start","now":1,"connect":{"contacts":[1]}}`, "connect.contacts[0]"},
+		{`{"op":"start","now":1,"connect":{"state":"Available"},"salesforce":{"statuses":{}}}`, "salesforce.statuses"},
+		{`{"op":"result","now":1}`, "id"},
+		{`{"op":"result","now":1,"id":"2","ok":true}`, "id"},
+		{`{"op":"result","now":1,"id":2.5,"ok":true}`, "id"},
+		{`{"op":"result","now":1,"id":2}`, "ok"},
+		{`{"op":"result","now":1,"id":2,"ok":"yes"}`, "ok"},
+		{`{"op":"leader","now":1}`, "leader"},
+		{`{"op":"leader","now":1,"leader":"true"}`, "leader"},
+		{`{"op":"remote","now":1}`, "action"},
+		{`{"op":"remote","now":1,"action":{"destination":"Connect Agent State","value":"Lunch","status":"issued"}}`, "action.id"},
+		{`{"op":"remote","now":1,"action":{"id":1,"destination":"Somewhere","value":"Lunch","status":"issued"}}`, "action.destination"},
+		{`{"op":"remote","now":1,"action":{"id":1,"destination":"Connect Agent State","value":"Lunch","status":"done"}}`, "action.status"},
+		{`{"op":"remote","now":1,"action":{"id":1,"destination":"Connect Agent State","value":["Lunch"],"status":"issued"}}`, "action.value"},
+		{`{"op":"remote","now":1,"action":{"id":1,"destination":"Connect Agent State","value":"Lunch","status":"issued","ruleIndex":-2}}`, "action.ruleIndex"},
+		{`{"op":"remote","now":1,"action":{"id":1,"destination":"Connect Agent State","value":"Lunch","status":"issued","enqueueNextState":1}}`, "action.enqueueNextState"},
+		{`{"op":"remote","now":1,"from":{},"action":{"id":1,"destination":"Connect Agent State","value":"Lunch","status":"issued"}}`, "from"},
+	} {
+		t.Run(tc.in, func(t *testing.T) {
+			s, err := NewSession([]byte(`{"rules": ` + string(fxDocJSON(t, nil, fxOmniToConnect("Lunch", "Lunch"))) + `}`))
+			require.NoError(t, err)
+			handle(t, s, start)
+			before := s.Coordinator().Snapshot()
+			o := handle(t, s, tc.in)
+			require.Len(t, o.Errors, 1, "%+v", o.Errors)
+			assert.Equal(t, CodeInvalidEvent, o.Errors[0].Code)
+			assert.Equal(t, tc.field, o.Errors[0].Field)
+			assert.Contains(t, o.Errors[0].Message, "ignored a malformed")
+			assert.Empty(t, o.Decisions)
+			assert.Empty(t, o.Commands)
+			assert.Equal(t, before, s.Coordinator().Snapshot(), "nothing changed")
+		})
+	}
+}
+
+// The inputs besides events, through the session's JSON.
+func TestSessionInputs(t *testing.T) {
+	rules := fxDocJSON(t, nil, fxOmniToConnect("Lunch", "Lunch"), fxOmniToConnect("Available", "Available"), fxConnectToOmni("Break", "Break"))
+	newSession := func(t *testing.T, options string) *Session {
+		s, err := NewSession([]byte(`{"rules": ` + string(rules) + `, "options": ` + options + `}`))
+		require.NoError(t, err)
+		return s
+	}
+	t.Run("start without salesforce: Omni not read yet", func(t *testing.T) {
+		s := newSession(t, `{}`)
+		handle(t, s, `{"op":"start","now":0,"connect":{"state":"Available","stateType":"routable","contacts":[],"nextState":"","routingProfile":"Basic"}}`)
+		snap := s.Coordinator().Snapshot()
+		assert.True(t, snap.ConnectContactsKnown)
+		assert.Equal(t, "Basic", snap.ConnectRoutingProfile)
+		o := handle(t, s, `{"op":"event","now":1,"event":{"type":"Connect Agent State Change","oldState":"Available","newState":"Break"}}`)
+		assert.Empty(t, o.Commands)
+		assert.Equal(t, "deferred", o.Actions[0]["status"])
+		o = handle(t, s, `{"op":"salesforce","now":2,"salesforce":{"status":{"statusId":"0N5xx0000000001","statusApiName":"Available"},
+			"statuses":[{"id":"0N5xx0000000001","developerName":"Available","label":"Available"},{"id":"0N5xx0000000003","developerName":"Break","label":"On Break"}]}}`)
+		require.Len(t, o.Commands, 1)
+		assert.Equal(t, "0N5xx0000000003", o.Commands[0].StatusID)
+	})
+	t.Run("connect: a chat while Available, then its end", func(t *testing.T) {
+		s := newSession(t, `{}`)
+		handle(t, s, `{"op":"start","now":0,"connect":{"state":"Available"},"salesforce":{"status":null}}`)
+		o := handle(t, s, `{"op":"connect","now":1,"connect":{"contacts":[{"type":"chat","state":"connected"}]}}`)
+		assert.Empty(t, o.Decisions, "not a rule source")
+		o = handle(t, s, `{"op":"event","now":2,"event":{"type":"Salesforce Agent State Change","statusApiName":"Lunch"}}`)
+		require.Len(t, o.Commands, 1)
+		assert.True(t, o.Commands[0].EnqueueNextState)
+	})
+	t.Run("a read is answered with its state", func(t *testing.T) {
+		s := newSession(t, `{}`)
+		handle(t, s, `{"op":"start","now":0,"connect":{"state":"Available"},"salesforce":{"status":null}}`)
+		handle(t, s, `{"op":"leader","now":1,"leader":false}`)
+		o := handle(t, s, `{"op":"leader","now":2,"leader":true}`)
+		require.Len(t, o.Commands, 2)
+		raw := s.Handle([]byte(`{"op":"tick","now":3}`))
+		assert.NotContains(t, string(raw), `"read"`, "a read is not sent twice")
+		reads := map[string]int64{}
+		for _, c := range o.Commands {
+			assert.Zero(t, c.ActionID)
+			reads[c.Destination.String()] = c.ID
+		}
+		o = handle(t, s, `{"op":"result","now":4,"id":`+itoa(int(reads["Connect Agent State"]))+`,"ok":true,"state":{"state":"Break","contacts":[]}}`)
+		assert.Empty(t, o.Decisions, "one answer of two")
+		o = handle(t, s, `{"op":"result","now":5,"id":`+itoa(int(reads["Salesforce Agent State"]))+`,"ok":true,"state":{"status":{"statusId":"0N5xx0000000002","statusApiName":"Lunch"}}}`)
+		require.Len(t, o.Decisions, 2, "both systems changed while this tab followed: two catch-up events")
+		assert.Equal(t, "Break", s.Coordinator().Snapshot().ConnectState)
+	})
+	t.Run("a read answered with a malformed state: reported, and a failed read", func(t *testing.T) {
+		s := newSession(t, `{}`)
+		handle(t, s, `{"op":"start","now":0,"connect":{"state":"Available"},"salesforce":{"status":null}}`)
+		handle(t, s, `{"op":"leader","now":1,"leader":false}`)
+		o := handle(t, s, `{"op":"leader","now":2,"leader":true}`)
+		id := o.Commands[0].ID
+		o = handle(t, s, `{"op":"result","now":3,"id":`+itoa(int(id))+`,"ok":true,"state":{"status":7,"state":7}}`)
+		require.NotEmpty(t, o.Errors)
+		assert.Equal(t, CodeInvalidEvent, o.Errors[0].Code)
+		assert.Contains(t, o.Errors[0].Field, "state.")
+	})
+	t.Run("remote and options from the document", func(t *testing.T) {
+		doc := `{"rules": [` + string(mustJSON(t, fxOmniToConnect("Lunch", "Lunch"))) + `], "options": {"reconcile": "salesforce", "echoWindowMs": 100}}`
+		s, err := NewSession([]byte(`{"rules": ` + doc + `, "options": {"echoWindowMs": 200}}`))
+		require.NoError(t, err)
+		opts := s.Coordinator().opts
+		assert.Equal(t, ReconcileSalesforce, opts.Reconcile, "from the document")
+		assert.Equal(t, int64(200), opts.EchoWindowMs, "passed to start wins")
+		o := handle(t, s, `{"op":"start","now":0,"connect":{"state":"Available"},"salesforce":{"status":{"statusApiName":"Lunch"}}}`)
+		require.Len(t, o.Decisions, 1, "reconcile at start")
+		assert.Equal(t, true, o.Decisions[0]["reconcile"])
+		handle(t, s, `{"op":"leader","now":1,"leader":false}`)
+		o = handle(t, s, `{"op":"remote","now":2,"from":"tab-9","action":{"id":3,"destination":"Connect Agent State","value":"Lunch","rule":"Omni Lunch -> Connect Lunch","ruleIndex":0,"status":"issued"}}`)
+		assert.Empty(t, o.Errors)
+		o = handle(t, s, `{"op":"leader","now":3,"leader":true}`)
+		assert.Empty(t, o.Commands, "waiting for the writer's write in flight")
+		assert.Equal(t, int64(3+takeoverWaitMs), o.WakeAt)
+	})
+	t.Run("now never goes back; absent is the last", func(t *testing.T) {
+		s := newSession(t, `{}`)
+		handle(t, s, `{"op":"start","now":1000,"connect":{"state":"Available"},"salesforce":{"status":null}}`)
+		o := handle(t, s, `{"op":"event","now":500,"event":{"type":"Salesforce Agent State Change","statusApiName":"Lunch"}}`)
+		assert.Equal(t, float64(1000), o.Decisions[0]["time"])
+		assert.Equal(t, int64(6000), o.WakeAt)
+		o = handle(t, s, `{"op":"tick"}`)
+		assert.Empty(t, o.Errors)
+	})
 }

@@ -162,3 +162,42 @@ func FuzzScenario(f *testing.F) {
 		}
 	})
 }
+
+// The step kinds and checks added for contacts, reads and leadership fail
+// when what they name did not happen.
+func TestScenarioExtendedChecksFail(t *testing.T) {
+	base := `{"name":"x","rules":[{"name":"Omni Lunch","source":"Salesforce Agent State Change","operandA":"Salesforce Agent New State",
+	  "comparator":"Equal to","operandB":"Static Value","operandBValue":"Lunch","destination":"Connect Agent State","value":"Lunch"}],
+	  "connect":{"states":[{"name":"Available","type":"routable"},{"name":"Lunch","type":"not_routable"}]},
+	  "initial":{"connectState":"Available","salesforceStatus":"Available","connectContacts":[]},"steps":[%s]}`
+	for _, tc := range []struct {
+		name, steps, problem string
+	}{
+		{"an action that did not happen", `{"event":{"type":"Salesforce Agent State Change","statusApiName":"Lunch"},"expectActions":[{"value":"Lunch","status":"deferred"}]}`,
+			"no action status change matches"},
+		{"a reason that differs", `{"event":{"type":"Salesforce Agent State Change","statusApiName":"Lunch"},"expectActions":[{"value":"Lunch","status":"applied","reason":"nowhere"}]}`,
+			"no action status change matches"},
+		{"a decision that did not happen", `{"event":{"type":"Salesforce Agent State Change","statusApiName":"Lunch"},"expectDecisions":[{"duplicate":true}]}`,
+			"no decision matches"},
+		{"reads that did not happen", `{"leader":false},{"leader":true,"expectReads":[]}`, "the reads differ"},
+		{"reconcile after the first step", `{"advanceMs":1},{"reconcile":true}`, `"reconcile": true checks the reconcile at start`},
+		{"a state in a connect step", `{"connect":{"state":"Lunch"}}`, "a state change is an event"},
+		{"a malformed connect step", `{"connect":{"contacts":[{"type":1}]}}`, "connect.contacts[0].type"},
+		{"a malformed remote step", `{"remote":{"action":{"id":1,"destination":"Connect Agent State","value":"Lunch","status":"done"}}}`, "action.status"},
+		{"a next state that differs", `{"connect":{"contacts":[{"type":"chat","state":"connected"}]}},{"event":{"type":"Salesforce Agent State Change","statusApiName":"Lunch"},"expectState":{"connectNextState":"Break"}}`,
+			"next state differs"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sc, err := ParseScenario([]byte(strings.Replace(base, "%s", tc.steps, 1)))
+			require.NoError(t, err)
+			res := sc.Run()
+			require.NoError(t, res.Err)
+			require.NotEmpty(t, res.Failures, "the check must fail")
+			var problems []string
+			for _, f := range res.Failures {
+				problems = append(problems, f.Problem)
+			}
+			assert.Contains(t, strings.Join(problems, "\n"), tc.problem)
+		})
+	}
+}
