@@ -87,7 +87,7 @@ export interface StreamsLike {
   agent(callback: (agent: any) => void): { unsubscribe(): void } | undefined;
   core?: { getEventBus?(): unknown };
   /** Streams 2.28: after a region failover the agent's states and contacts are read again. */
-  globalResiliency?: { onFailoverCompleted?(callback: (e: unknown) => void): { unsubscribe(): void } };
+  globalResiliency?: { onFailoverCompleted?(callback: (e: unknown) => void): { unsubscribe(): void } | (() => void) };
 }
 
 /** One of the agent's contacts as Streams reports it: `contact.getType()`, `contact.getState().type`. */

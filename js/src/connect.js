@@ -368,8 +368,11 @@ export function connectSide(agent, streams) {
       /** @param {string} name @param {(f: any) => Subscription | undefined} on @param {(...a: any[]) => void} f */
       const on = (name, on, f) => {
         try {
-          const s = on(guarded(f));
+          const s = /** @type {any} */ (on(guarded(f)));
+          // Streams returns a subscription; Documentation-GR.md says onFailoverCompleted
+          // returns a function that deregisters: both are undone by stop.
           if (s && typeof s.unsubscribe === "function") subs.push(s);
+          else if (typeof s === "function") subs.push({ unsubscribe: s });
         } catch (e) {
           onError(new Error(`could not subscribe to ${name}: ${describe(e)}`));
         }

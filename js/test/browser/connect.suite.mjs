@@ -82,6 +82,9 @@ export function connectSuite(h) {
   const ccpState = (frame) => frame.evaluate(() => window.fakeCCP.snapshot().snapshot.state.name);
 
   describe("the Connect side true to Streams (real Streams, fake CCP, the engine)", () => {
+    // Streams Documentation.md "A note on Routability" (chat and task contacts do not change
+    // the agent's state) and `agent.setState` ("only if the agent is not handling a live
+    // contact"); sample-snapshots.js chatContact, taskContact, monitoringVoiceContact (Available).
     for (const [channel, arrive] of [["chat", "c.ring('chat'), c.answer()"], ["task", "c.ring('task'), c.answer()"], ["monitoring", "c.monitor()"]]) {
       it(`a blended agent Available with a ${channel} contact: a not-routable target goes with enqueueNextState`, async () => {
         const { page, frame } = await open({ rules: [omniToConnect("Lunch", "Lunch")] });
@@ -103,6 +106,8 @@ export function connectSuite(h) {
       });
     }
 
+    // Documentation.md `agent.onAfterCallWork` (ACW is a voice-only agent state); a chat's
+    // contact stays in the snapshot until it is cleared.
     it("a chat still open after the voice call's After Call Work: the agent is Available and still on a contact", async () => {
       const { page, frame } = await open({ rules: [omniToConnect("Lunch", "Lunch")] });
       const chat = await ccp(frame, "c.ring('chat')");
@@ -120,6 +125,8 @@ export function connectSuite(h) {
       await page.close();
     });
 
+    // sample-snapshots.js outboundVoiceContact: CallingCustomer while agentAvailabilityState
+    // stays the agent's own state, which Connect restores when the contact is cleared.
     it("an outbound call placed from Lunch: the Available that waited is written when Connect restores Lunch", async () => {
       const { page, frame } = await open({ ccp: "&state=Lunch", omni: "Lunch", rules: [omniToConnect("Available", "Available")] });
       await ccp(frame, "c.dial(), c.answer()");
@@ -135,6 +142,8 @@ export function connectSuite(h) {
       await page.close();
     });
 
+    // src/api.js AgentErrorStates (MissedCallAgent); Documentation.md `agent.onError` and
+    // `contact.onMissed`: the agent is not routable until it picks a state.
     it("a missed call (MissedCallAgent, typed error) while a routable write waits: the write is issued", async () => {
       const { page, frame } = await open({ omni: "Break", rules: [omniToConnect("Available", "Available")] });
       await ccp(frame, "c.ring()");
@@ -148,6 +157,7 @@ export function connectSuite(h) {
       await page.close();
     });
 
+    // Documentation.md `agent.onEnqueuedNextState` / `agent.getNextState`.
     it("the agent queues a next state during the call: the deferred write is superseded then, and never written", async () => {
       const { page, frame } = await open({ omni: "Break", rules: [omniToConnect("Available", "Available")] });
       await ccp(frame, "c.ring(), c.answer()");
@@ -167,6 +177,7 @@ export function connectSuite(h) {
       await page.close();
     });
 
+    // Streams 2.28.1 `agent.onClearedNextState` (src/core.js _fireAgentUpdateEvents, #1063).
     it("the agent cancels the next state the engine enqueued: the write is reported superseded", async () => {
       const { page, frame } = await open({ rules: [omniToConnect("Lunch", "Lunch")] });
       await ccp(frame, "c.ring(), c.answer()");
@@ -185,6 +196,7 @@ export function connectSuite(h) {
       await page.close();
     });
 
+    // src/core.js updateAgentData: agent::refresh for every snapshot, the same one included.
     it("several contacts, and the last one's end reported twice: one write, once no contact is left", async () => {
       const { page, frame } = await open({
         ccp: "&states=Available:routable,Blended:routable,Lunch:not_routable,Offline:offline",
@@ -238,6 +250,7 @@ export function connectSuite(h) {
       await page.close();
     });
 
+    // src/core.js `connect.globalResiliency.onFailoverCompleted`; Documentation-GR.md.
     it("a region failover: the agent states are read again, a state only the new region has can be set, with its ARN", async () => {
       const { page, frame } = await open({
         ccp: "&states=Available:routable,Lunch:not_routable,Offline:offline",

@@ -266,6 +266,19 @@ describe("Connect side: what the engine is told", () => {
     assert.deepEqual(inputs, []);
   });
 
+  it("an onFailoverCompleted that returns a deregistering function (as Documentation-GR.md says) is undone by stop", () => {
+    const s = stubStreams({ state: AVAILABLE });
+    let registered = 0;
+    s.streams.globalResiliency.onFailoverCompleted = () => {
+      registered++;
+      return () => { registered--; };
+    };
+    const stop = connectSide(s.agent, s.streams).subscribe(() => {}, (e) => { throw e; });
+    assert.equal(registered, 1);
+    stop();
+    assert.equal(registered, 0);
+  });
+
   it("works with a Streams that has none of the newer readers and events (the state's name only)", async () => {
     const s = stubStreams({ state: AVAILABLE });
     for (const k of ["getNextState", "getContacts", "getRoutingProfile", "onRefresh", "onEnqueuedNextState", "onClearedNextState"]) delete s.agent[k];
