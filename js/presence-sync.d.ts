@@ -88,6 +88,31 @@ export interface SalesforceAdapter {
 export interface StreamsLike {
   agent(callback: (agent: any) => void): { unsubscribe(): void } | undefined;
   core?: { getEventBus?(): unknown };
+  /** Streams 2.28: after a region failover the agent's states and contacts are read again. */
+  globalResiliency?: { onFailoverCompleted?(callback: (e: unknown) => void): { unsubscribe(): void } | (() => void) };
+}
+
+/** One of the agent's contacts as Streams reports it: `contact.getType()`, `contact.getState().type`. */
+export interface ConnectContact {
+  /** "voice" (a supervisor's monitoring too), "queue_callback", "chat", "task", "email". */
+  type: string;
+  /** "incoming", "pending", "connecting", "connected", "missed", "error", "ended" (After Call Work), "rejected", "paused". */
+  state: string;
+}
+
+/** A Connect Agent State Change as the engine receives it (a decision's `event`). A field Streams could not give is absent. */
+export interface ConnectAgentStateChange {
+  type: "Connect Agent State Change";
+  oldState: string;
+  newState: string;
+  /** The type Streams gives the new state (MissedCallAgent and the Failed… states: "error"). */
+  stateType?: "routable" | "not_routable" | "offline" | "system" | "error";
+  /** The agent's contacts (`agent.getContacts()`); [] when none. */
+  contacts?: ConnectContact[];
+  /** The state queued as next status (`agent.getNextState()`); "" when none. */
+  nextState?: string;
+  /** `agent.getRoutingProfile().name`. */
+  routingProfile?: string;
 }
 
 export interface StartParams {

@@ -8,7 +8,7 @@
 
 import { psError, describe } from "./errors.js";
 import { loadEngine } from "./loader.js";
-import { isStreams, waitForAgent, connectSide } from "./connect.js";
+import { isStreams, waitForAgent, connectSide, connectEvent } from "./connect.js";
 import { adapterProblems, toEngineEvent, salesforceSide } from "./salesforce.js";
 import { singleWriter, agentKey } from "./writer.js";
 import { WAITING, deferredWriter } from "./late-start.js";
@@ -74,7 +74,7 @@ export class PresenceSync extends EventTarget {
   #salesforce;
   /** @type {{type: string, detail: any}[] | null} events held until start resolves */
   #held = [];
-  /** @type {any[] | null} platform events that arrived before the engine's start */
+  /** @type {Record<string, unknown>[] | null} platform inputs (`event`, `connect`) that arrived before the engine's start */
   #early = [];
   #stopped = false;
   #level = LEVELS.warn;
@@ -92,7 +92,7 @@ export class PresenceSync extends EventTarget {
   #roleTask = Promise.resolve();
   /** @type {{connect: string | null, salesforce: string | null | undefined}} the states last fed to the engine (salesforce: DeveloperName, null when logged out) */
   #known = { connect: null, salesforce: undefined };
-  /** @type {{connect: () => string | null, salesforce: () => Promise<any>} | null} */
+  /** @type {{connect: () => any, salesforce: () => Promise<any>} | null} */
   #readers = null;
   /** @type {Map<string, {destination: string, value: string, at: number}>} the writer tab's writes in flight, by tab and action id */
   #remoteWrites = new Map();
@@ -230,7 +230,7 @@ export class PresenceSync extends EventTarget {
    * @internal
    */
   _subscribe() {
-    this.#unsubscribers.push(this.#connect.subscribe((ev) => this.#platformEvent(ev), (e) => this.#shimError("invalid-event", e)));
+    this.#unsubscribers.push(this.#connect.subscribe((input) => this.#platformInput(input), (e) => this.#shimError("invalid-event", e)));
     this.#unsubscribers.push(this.#salesforce.subscribe((ev) => {
       if (this.#stopped) return;
       let mapped;
@@ -264,7 +264,7 @@ export class PresenceSync extends EventTarget {
 
   /**
    * Feeds the engine what the platforms report now, then the events held meanwhile.
-   * @param {{state: string, states: any[]}} connect
+   * @param {{state?: unknown, states: any[]}} connect connectSide().read()
    * @param {{status: any, statuses: any[], serviceChannels?: any[]}} salesforce
    * @internal
    */
@@ -279,10 +279,7 @@ export class PresenceSync extends EventTarget {
     this.#dispatch("leader", this.#role());
     const early = this.#early ?? [];
     this.#early = null;
-    for (const ev of early) {
-      this.#track(ev);
-      this.#input({ op: "event", now: Date.now(), trace: this.#wantsTrace(), event: ev });
-    }
+    for (const input of early) this.#feed(input);
   }
 
   /**
@@ -298,8 +295,8 @@ export class PresenceSync extends EventTarget {
   }
 
   /**
-   * How a new writer reads both systems: Connect now, and the Omni-Channel status.
-   * @param {() => string | null} connect
+   * How a new writer reads both systems: Connect now (connectSide().peek()), and the Omni-Channel status.
+   * @param {() => any} connect
    * @param {() => Promise<any>} salesforce
    * @internal
    */
@@ -396,8 +393,8 @@ export class PresenceSync extends EventTarget {
     } catch (e) {
       this.#log("warn", `presence-sync: could not read the Connect state: ${describe(e)}`);
     }
-    if (typeof connect === "string" && connect && connect !== this.#known.connect) {
-      this.#platformEvent({ type: "Connect Agent State Change", oldState: this.#known.connect ?? "", newState: connect });
+    if (connect && typeof connect.state === "string" && connect.state && connect.state !== this.#known.connect) {
+      this.#platformEvent(connectEvent(this.#known.connect ?? "", connect));
     }
     const st = /** @type {any} */ (status);
     if (!st.ok) {
@@ -493,13 +490,32 @@ export class PresenceSync extends EventTarget {
 
   /** @param {Record<string, unknown>} ev */
   #platformEvent(ev) {
+    this.#platformInput({ op: "event", event: ev });
+  }
+
+  /**
+   * A platform's input for the engine: `{op: "event", event}`, or `{op: "connect", connect}`
+   * (what changed in Connect without a state change); held until the engine started.
+   * @param {Record<string, unknown>} input
+   */
+  #platformInput(input) {
     if (this.#stopped) return;
     if (this.#early) {
-      this.#early.push(ev);
+      this.#early.push(input);
       return;
     }
-    this.#track(ev);
-    this.#input({ op: "event", now: Date.now(), trace: this.#wantsTrace(), event: ev });
+    this.#feed(input);
+  }
+
+  /** @param {Record<string, unknown>} input */
+  #feed(input) {
+    if (input.op === "event") {
+      const ev = /** @type {Record<string, unknown>} */ (input.event);
+      this.#track(ev);
+      this.#input({ op: "event", now: Date.now(), trace: this.#wantsTrace(), event: ev });
+    } else {
+      this.#input({ ...input, now: Date.now(), trace: this.#wantsTrace() });
+    }
   }
 
   /**
@@ -776,13 +792,13 @@ export async function start(params) {
       c?.[lvl === "error" ? "error" : lvl === "warn" ? "warn" : lvl === "info" ? "info" : "debug"]?.(msg, detail);
     },
   }));
-  const connect = connectSide(agent);
+  const connect = connectSide(agent, params.connect);
   const sfSide = salesforceSide(params.salesforce);
   sync = new PresenceSync(engine, writerOnly(connect, writer), writerOnly(sfSide, writer), writer, opts.logLevel ?? "warn");
-  sync._setReaders(() => connect.read().state ?? null, () => params.salesforce.getStatus());
+  sync._setReaders(() => connect.peek(), () => params.salesforce.getStatus());
   try {
     sync._subscribe();
-    const cs = connectSide(agent).read();
+    const cs = connect.read();
     const reading = salesforceSide(params.salesforce).read().then((sf) => ({ sf }), (error) => ({ error }));
     const first = await Promise.race([reading, sync._salesforceWaiting()]);
     if (first !== WAITING) {

@@ -4,6 +4,7 @@
 import { before, after, describe } from "node:test";
 import { startHarness } from "./harness.mjs";
 import { streamsSuite } from "./streams.suite.mjs";
+import { connectSuite } from "./connect.suite.mjs";
 import { shimSuite } from "./shim.suite.mjs";
 import { demoSuite } from "./demo.suite.mjs";
 import { tabsSuite } from "./tabs.suite.mjs";
@@ -26,6 +27,7 @@ describe("browser", () => {
     await harness?.close();
   });
   streamsSuite(h);
+  connectSuite(h);
   shimSuite(h);
   demoSuite(h);
   tabsSuite(h);

@@ -167,7 +167,10 @@ export function faultsSuite(h) {
       await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
       await waitFor(page, () => window.t.omni.state.status === "Lunch");
       const d = await page.evaluate(() => window.t.rec.decisions[0]);
-      assert.deepEqual(d.event, { type: "Connect Agent State Change", oldState: "Break", newState: "Lunch" });
+      assert.deepEqual(d.event, {
+        type: "Connect Agent State Change", oldState: "Break", newState: "Lunch", stateType: "not_routable",
+        contacts: [], nextState: "", routingProfile: "Basic Routing Profile",
+      });
       assert.deepEqual(await errors(page), []);
       await page.close();
 

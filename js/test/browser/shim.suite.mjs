@@ -41,7 +41,10 @@ export function shimSuite(h) {
       // The decision names the rule that fired and says why the others did not.
       const d = await waitFor(page, () => window.t.rec.decisions.find((x) => x.event.type === "Connect Agent State Change" && x.event.newState === "Lunch"));
       assert.equal(d.echo, false);
-      assert.deepEqual(d.event, { type: "Connect Agent State Change", oldState: "Available", newState: "Lunch" });
+      assert.deepEqual(d.event, {
+        type: "Connect Agent State Change", oldState: "Available", newState: "Lunch", stateType: "not_routable",
+        contacts: [], nextState: "", routingProfile: "Basic Routing Profile",
+      });
       const fired = d.rules.filter((r) => r.matched).map((r) => r.name);
       assert.deepEqual(fired, ["Lunch to Omni"]);
       const notFired = d.rules.find((r) => r.name === "Break to Omni");

@@ -4,8 +4,11 @@
 (function () {
   "use strict";
   const params = new URLSearchParams(location.search);
-  /** @type {{agentInits: number, stateChanges: {oldState: string, newState: string}[], results: any[]}} */
-  const rec = { agentInits: 0, stateChanges: [], results: [] };
+  /**
+   * @type {{agentInits: number, stateChanges: {oldState: string, newState: string}[], results: any[],
+   *   refreshes: number, enqueued: (string | null)[], cleared: (string | null)[], failovers: {data: any, states: any[]}[]}}
+   */
+  const rec = { agentInits: 0, stateChanges: [], results: [], refreshes: 0, enqueued: [], cleared: [], failovers: [] };
   Object.defineProperty(window, "rec", { value: rec });
 
   connect.core.initCCP(document.getElementById("ccp"), {
@@ -16,12 +19,22 @@
 
   /** @type {any} */
   let agentRef = null;
+  const nextName = function () {
+    const n = agentRef.getNextState();
+    return n ? n.name : null;
+  };
   connect.agent(function (agent) {
     rec.agentInits++;
     agentRef = agent;
     agent.onStateChange(function (e) {
       rec.stateChanges.push({ oldState: e.oldState, newState: e.newState });
     });
+    agent.onRefresh(function () { rec.refreshes++; });
+    agent.onEnqueuedNextState(function () { rec.enqueued.push(nextName()); });
+    agent.onClearedNextState(function () { rec.cleared.push(nextName()); });
+  });
+  connect.globalResiliency.onFailoverCompleted(function (data) {
+    rec.failovers.push({ data: data, states: agentRef.getAgentStates() });
   });
 
   /**
@@ -41,5 +54,22 @@
   };
   window.agentStates = function () {
     return agentRef ? agentRef.getAgentStates() : null;
+  };
+  /** What Streams' API shows of the agent now. */
+  window.agentView = function () {
+    const st = agentRef.getState();
+    return {
+      state: [st.name, st.type],
+      availability: agentRef.getAvailabilityState().state,
+      next: nextName(),
+      contacts: agentRef.getContacts().map(function (c) {
+        // (The connections' types from the snapshot: Streams' getConnections() needs the
+        // task and chat media libraries for a task's or chat's connections.)
+        const data = agentRef._getData().snapshot.contacts.find(function (d) { return d.contactId === c.getContactId(); });
+        return { type: c.getType(), state: c.getState().type, subtype: c.getContactSubtype(), connections: data.connections.map(function (k) { return k.type; }) };
+      }),
+      routingProfile: agentRef.getRoutingProfile().name,
+      resourceId: String(agentRef._getResourceId()),
+    };
   };
 })();
