@@ -98,9 +98,11 @@ JS_SOURCES := $(wildcard js/src/*.js) js/build.mjs js/presence-sync.d.ts
 NPM_STAMP := js/node_modules/.presence-sync-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
-# Build tags of the module. By default it is built without vert and dom/v2: syscall/js does
-# their few cold-path jobs (wasm/convert_lean.go, wasm/window_js.go) and the module is about
-# 140 KB gzip smaller (`make bench`'s size table). WASM_TAGS=vert,dom builds it with them.
+# Build tags of the module. By default it is built as DESIGN.md describes it: the structured
+# values that cross converted with github.com/norunners/vert, the page listeners removed with
+# honnef.co/go/js/dom/v2 (wasm/convert.go, wasm/page.go). WASM_TAGS=lean builds it with
+# syscall/js alone (wasm/convert_lean.go, wasm/page_lean.go): the same behaviour, about
+# 110 KB gzip smaller (`make bench`'s size table).
 WASM_TAGS ?=
 
 # js/dist: presence-sync.js (classic), presence-sync.mjs (ES module), presence-sync.wasm,
@@ -137,15 +139,15 @@ chromium:
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; \
 	fi
 
-# Both builds of wasm/: the default, and with vert and dom/v2.
+# Both builds of wasm/: the default (vert and dom/v2), and the lean one.
 vet-wasm:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/
-	GOOS=js GOARCH=wasm $(GO) vet -tags vert,dom ./wasm/
+	GOOS=js GOARCH=wasm $(GO) vet -tags lean ./wasm/
 
-# The wasm/ package's tests, run under Node with browser-like globals.
+# The wasm/ package's tests, run under Node with browser-like globals, for both builds.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags vert,dom -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags lean -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
 
 # Headless Chromium through playwright-core: real Streams against a fake CCP, the shim,
 # the demo (screenshot in js/test/artifacts/).

@@ -1,0 +1,25 @@
+//go:build js && wasm && lean
+
+package main
+
+import "syscall/js"
+
+// page is page.go's page with syscall/js alone (`-tags lean`: no dom/v2).
+type page struct{}
+
+func newPage() page { return page{} }
+
+func (page) listen(typ string, f func()) js.Func {
+	fn := js.FuncOf(func(js.Value, []js.Value) any {
+		defer logPanic(typ)
+		f()
+		return nil
+	})
+	js.Global().Call("addEventListener", typ, fn, false)
+	return fn
+}
+
+func (page) unlisten(typ string, fn js.Func) {
+	js.Global().Call("removeEventListener", typ, fn, false)
+	fn.Release()
+}
