@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/presencesync
 
 .PHONY: all build test test-go test-js-unit lint vet fmt-check bench fuzz fuzz-short soak soak-short salesforce salesforce-check \
-	dist js-deps chromium vet-wasm test-wasm test-browser demo
+	dist js-deps chromium vet-wasm test-wasm test-browser demo tsc
 
 all: build
 
@@ -15,7 +15,7 @@ $(BIN): $(shell find rules -name '*.go' -not -name '*_test.go') go.mod
 
 # Every test: Go (with fuzz seed corpora), the rules and scenarios in testdata/,
 # the JS unit tests and the headless-browser tests.
-test: fmt-check vet vet-wasm test-go test-wasm lint test-js-unit salesforce-check test-browser soak-short fuzz-short
+test: fmt-check vet vet-wasm tsc test-go test-wasm lint test-js-unit salesforce-check test-browser soak-short fuzz-short
 
 test-go:
 	$(GO) test -count=1 ./rules/...
@@ -30,6 +30,11 @@ fmt-check:
 lint: build
 	@for f in testdata/rules/*.json; do $(BIN) lint --quiet "$$f" || exit 1; done
 	$(BIN) simulate testdata/scenarios/*.json
+
+# The shim's JSDoc types (js/src) checked by TypeScript, strict, and the public
+# js/presence-sync.d.ts type-tested against them (js/test/types/api.test.ts): js/tsconfig.json.
+tsc: js-deps
+	cd js && node_modules/.bin/tsc -p .
 
 # JS unit tests (Salesforce adapters, leadership, payload handling, the Salesforce tooling): Node's
 # own runner. The fuzz test drives the shim with the real engine under Node (the built module);

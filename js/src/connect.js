@@ -298,6 +298,7 @@ export function connectSide(agent, streams) {
         pending = false;
         if (stopped) return;
         try {
+          /** @type {string[]} */
           const problems = [];
           const r = readAgent(agent, problems);
           report(problems);
@@ -342,6 +343,7 @@ export function connectSide(agent, streams) {
 
       on("agent.onStateChange", (f) => agent.onStateChange(f), (/** @type {any} */ e) => {
         if (!e) return;
+        /** @type {string[]} */
         const problems = [];
         const r = readAgent(agent, problems);
         report(problems);

@@ -54,7 +54,7 @@ const CHANNEL_SOQL = "SELECT Id, DeveloperName, MasterLabel, RelatedEntity FROM 
 /**
  * @param {any} [sforce] the Salesforce global (default `globalThis.sforce`)
  * @param {ConsoleOptions} [options]
- * @returns {SalesforceAdapter}
+ * @returns {SalesforceAdapter & {listServiceChannels(): Promise<import("./types.js").ServiceChannelInfo[]>}}
  */
 function consoleAdapter(sforce, options = {}) {
   const sf = sforce ?? /** @type {any} */ (globalThis).sforce;
@@ -157,6 +157,7 @@ function consoleAdapter(sforce, options = {}) {
       // what Salesforce's refusal of it most often means: say so beside its words.
       throw psError("salesforce", `Salesforce refused ${STATUS_SOQL}: ${describe(error)}. ${DEVELOPER_NAME_NOTE}`, { cause: error });
     }
+    /** @type {Record<string, unknown>[]} */
     let serviceChannels = [];
     try {
       const channels = await query(connection, CHANNEL_SOQL);

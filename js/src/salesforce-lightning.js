@@ -78,7 +78,7 @@ const MAX_PENDING = 64;
 
 /**
  * @param {LightningOptions} options
- * @returns {SalesforceAdapter}
+ * @returns {SalesforceAdapter & {listServiceChannels(): Promise<import("./types.js").ServiceChannelInfo[]>}}
  */
 export function lightning(options) {
   const o = /** @type {LightningOptions} */ (options ?? {});

@@ -12,7 +12,6 @@
  *   retryAttempts?: number, retryBaseMs?: number, writeTimeoutMs?: number,
  *   reconcile?: "none" | "connect" | "salesforce",
  *   leadership?: boolean, logLevel?: LogLevel, startTimeoutMs?: number,
- *   [key: string]: unknown,
  * }} Options
  * @typedef {{
  *   wasmUrl?: string,
