@@ -105,9 +105,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 # Build tags of the module. By default it is built as DESIGN.md describes it: the structured
 # values that cross converted with github.com/norunners/vert, the page listeners removed with
-# honnef.co/go/js/dom/v2 (wasm/convert.go, wasm/page.go). WASM_TAGS=lean builds it with
-# syscall/js alone (wasm/convert_lean.go, wasm/page_lean.go): the same behaviour, about
-# 110 KB gzip smaller (`make bench`'s size table).
+# honnef.co/go/js/dom/v2 (wasm/convert.go, wasm/page.go). WASM_TAGS=novert,nodom builds it
+# with syscall/js alone (wasm/convert_lean.go, wasm/page_lean.go): the same behaviour, about
+# 110 KB gzip smaller (`make bench`'s size table says what each costs).
 WASM_TAGS ?=
 
 # js/dist: presence-sync.js (classic), presence-sync.mjs (ES module), presence-sync.wasm,
@@ -144,15 +144,15 @@ chromium:
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; \
 	fi
 
-# Both builds of wasm/: the default (vert and dom/v2), and the lean one.
+# Both builds of wasm/: the default (vert and dom/v2), and the lean one (syscall/js alone).
 vet-wasm:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/
-	GOOS=js GOARCH=wasm $(GO) vet -tags lean ./wasm/
+	GOOS=js GOARCH=wasm $(GO) vet -tags novert,nodom ./wasm/
 
 # The wasm/ package's tests, run under Node with browser-like globals, for both builds.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags lean -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags novert,nodom -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
 
 # Headless Chromium through playwright-core: real Streams against a fake CCP, the shim,
 # the demo (screenshot in js/test/artifacts/).

@@ -1,11 +1,11 @@
-//go:build js && wasm && lean
+//go:build js && wasm && novert
 
 package main
 
 import "syscall/js"
 
-// toJS is convert.go's toJS without vert (no reflect in the module, `-tags
-// lean`): each struct is spelled out as a map, which syscall/js converts. The
+// toJS is convert.go's toJS without vert (no reflect or fmt in the module,
+// `-tags novert`): each struct is spelled out as a map, which syscall/js converts. The
 // wasm tests run under both builds, and TestStructuredValuesMatchTheirTags
 // checks that the two agree on every field.
 func toJS(v any) js.Value {

@@ -9,7 +9,7 @@ import (
 )
 
 // TestStructuredValuesMatchTheirTags checks toJS (convert.go, vert, by default;
-// convert_lean.go with -tags lean) against the structs' `js` tags, field by
+// convert_lean.go with -tags novert) against the structs' `js` tags, field by
 // field and nested, so that the two builds cannot drift apart: a field added to
 // a struct but not to the lean conversion fails here.
 func TestStructuredValuesMatchTheirTags(t *testing.T) {

@@ -6,7 +6,7 @@ package main
 //
 //	GOOS=js GOARCH=wasm go test -exec="$PWD/wasm/testdata/go_js_wasm_exec" ./wasm/
 //
-// (make test does this, for the default build and for -tags lean).
+// (make test does this, for the default build and for -tags novert,nodom).
 // testdata/node-window.cjs gives Node the window-level APIs a browser has.
 
 import (

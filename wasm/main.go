@@ -21,8 +21,9 @@
 //
 // The default build converts the structured values that cross (create's result,
 // errors, stats) with github.com/norunners/vert and removes its page listeners with
-// honnef.co/go/js/dom/v2 (convert.go, page.go); `-tags lean` does both with syscall/js
-// alone (convert_lean.go, page_lean.go), a smaller module for the same behaviour.
+// honnef.co/go/js/dom/v2 (convert.go, page.go); `-tags novert` and `-tags nodom` do
+// each with syscall/js alone (convert_lean.go, page_lean.go): `-tags novert,nodom` is a
+// smaller module for the same behaviour.
 package main
 
 import "syscall/js"

@@ -1,10 +1,10 @@
-//go:build js && wasm && lean
+//go:build js && wasm && nodom
 
 package main
 
 import "syscall/js"
 
-// page is page.go's page with syscall/js alone (`-tags lean`: no dom/v2).
+// page is page.go's page with syscall/js alone (`-tags nodom`: no dom/v2).
 type page struct{}
 
 func newPage() page { return page{} }

@@ -126,12 +126,13 @@ export function classicConsole(omni, o = {}) {
     sforce: { console: sforceConsole },
     PRESENCE,
     /**
-     * Fires a PRESENCE event with any payload (testdata, hostile payloads).
-     * @param {keyof typeof PRESENCE} key
+     * Fires a PRESENCE event, by its key ("STATUS_CHANGED") or its name, with any payload
+     * (testdata, hostile payloads).
+     * @param {string} event
      * @param {any} payload
      */
-    fire(key, payload) {
-      fire(PRESENCE[key], payload);
+    fire(event, payload) {
+      fire(event in PRESENCE ? PRESENCE[/** @type {keyof typeof PRESENCE} */ (event)] : event, payload);
     },
     listenerCount() {
       let n = 0;
