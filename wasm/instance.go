@@ -47,11 +47,11 @@ func newInstance(s *rules.Session, wake js.Value) *instance {
 	funcs.instances++
 	// The page's timers stop while it is hidden (the back/forward cache): the timer
 	// is cleared on pagehide, and on pageshow the shim is woken at once to catch up.
-	in.pagehide = in.page.listen("pagehide", func() {
+	in.pagehide = listen("pagehide", func() {
 		in.hidden = true
 		in.clearTimer()
 	})
-	in.pageshow = in.page.listen("pageshow", func() {
+	in.pageshow = listen("pageshow", func() {
 		if in.hidden {
 			in.hidden = false
 			in.arm(in.wakeAt, 0)
@@ -108,6 +108,19 @@ func (in *instance) arm(at, delay int64) {
 	// it cannot release when the timer is cleared: the timer calls the shim's wake.
 	in.timer = js.Global().Call("setTimeout", in.wake, delay).Int()
 	in.timerOn, in.timerAt = true, at
+}
+
+// listen adds a page listener for typ (syscall/js: see page.go); the returned
+// js.Func is released by page.unlisten. A panic in f is recovered and logged: a
+// page event has no caller to answer.
+func listen(typ string, f func()) js.Func {
+	fn := js.FuncOf(func(js.Value, []js.Value) any {
+		defer logPanic(typ)
+		f()
+		return nil
+	})
+	js.Global().Call("addEventListener", typ, fn, false)
+	return fn
 }
 
 func (in *instance) clearTimer() {

@@ -9,16 +9,6 @@ type page struct{}
 
 func newPage() page { return page{} }
 
-func (page) listen(typ string, f func()) js.Func {
-	fn := js.FuncOf(func(js.Value, []js.Value) any {
-		defer logPanic(typ)
-		f()
-		return nil
-	})
-	js.Global().Call("addEventListener", typ, fn, false)
-	return fn
-}
-
 func (page) unlisten(typ string, fn js.Func) {
 	js.Global().Call("removeEventListener", typ, fn, false)
 	fn.Release()

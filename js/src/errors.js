@@ -64,6 +64,19 @@ export function describe(e) {
 }
 
 /**
+ * A short description of a payload value for a message (never the value whole).
+ * @param {unknown} value
+ */
+export function show(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "function") return "a function";
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
+  return String(value); // number, boolean, bigint, undefined, symbol: all render safely
+}
+
+/**
  * A text cut to MAX_TEXT characters, saying how long it was.
  * @param {string} s
  */

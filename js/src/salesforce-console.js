@@ -20,7 +20,7 @@
  */
 
 import { psError, describe, safeLog } from "./errors.js";
-import { catalogCache, omniListeners, readStatus } from "./salesforce-payload.js";
+import { catalogCache, catalogReads, omniListeners, readCurrentStatus } from "./salesforce-payload.js";
 
 /**
  * @typedef {import("./types.js").SalesforceAdapter} SalesforceAdapter
@@ -230,23 +230,9 @@ function consoleAdapter(sforce, options = {}) {
         log("debug", "getServicePresenceStatusId was unsuccessful: the agent is not logged in to Omni-Channel.", result);
         return null;
       }
-      try {
-        const status = readStatus(result);
-        delete status.reason;
-        return status;
-      } catch (error) {
-        throw psError("invalid-event", `Salesforce returned a presence status that cannot be read: ${describe(error)}.`, { payload: result });
-      }
+      return readCurrentStatus(result);
     },
-    async listStatuses() {
-      const { statuses } = await catalog.reload();
-      return statuses.map((s) => ({ ...s }));
-    },
-    /** The service channels of the catalog, for the engine to find a work item's by its key prefix. */
-    async listServiceChannels() {
-      const { serviceChannels } = await catalog.get();
-      return serviceChannels.map((c) => ({ ...c }));
-    },
+    ...catalogReads(catalog),
     /** @param {string} statusId */
     setStatus: (statusId) => write("setServicePresenceStatus", statusId),
     logout: () => write("logout"),

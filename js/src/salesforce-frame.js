@@ -132,7 +132,7 @@ export function frameTransport(o) {
     }
   }
 
-  return {
+  return Object.freeze({
     open(s) {
       if (sink) return;
       sink = s;
@@ -166,7 +166,7 @@ export function frameTransport(o) {
       }
       return "the Presence Sync utility item answers, but Omni-Channel does not: add the Omni-Channel utility to this app's utility bar";
     },
-  };
+  });
 }
 
 /** @param {string} value */

@@ -30,7 +30,7 @@
  */
 
 import { psError, describe, safeLog } from "./errors.js";
-import { WAIT_NOTICE_MS, catalogCache, isSalesforceId, omniListeners, readStatus } from "./salesforce-payload.js";
+import { WAIT_NOTICE_MS, catalogCache, catalogReads, isSalesforceId, omniListeners, readCurrentStatus } from "./salesforce-payload.js";
 import { frameTransport } from "./salesforce-frame.js";
 
 export { PROTOCOL, SOURCE, RELAY_SOURCE, frameTransport } from "./salesforce-frame.js";
@@ -288,23 +288,9 @@ export function lightning(options) {
       if (typeof result === "object" && !Array.isArray(result) && (result.statusId === null || result.statusId === undefined || result.statusId === "")) {
         return null;
       }
-      try {
-        const status = readStatus(result);
-        delete status.reason;
-        return status;
-      } catch (error) {
-        throw psError("invalid-event", `Salesforce returned a presence status that cannot be read: ${describe(error)}.`, { payload: result });
-      }
+      return readCurrentStatus(result);
     },
-    async listStatuses() {
-      const { statuses } = await catalog.reload();
-      return statuses.map((s) => ({ ...s }));
-    },
-    /** The service channels of the catalog, for the engine to find a work item's by its key prefix. */
-    async listServiceChannels() {
-      const { serviceChannels } = await catalog.get();
-      return serviceChannels.map((c) => ({ ...c }));
-    },
+    ...catalogReads(catalog),
     async setStatus(statusId) {
       // Salesforce's samples and connectors give the toolkit the 15-character Id.
       await request("setServicePresenceStatus", { statusId: isSalesforceId(statusId) ? statusId.slice(0, 15) : statusId });

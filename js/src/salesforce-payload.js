@@ -19,7 +19,7 @@
  * A payload that cannot be read is a PresenceSyncError `invalid-event` naming the field.
  */
 
-import { psError, describe as words } from "./errors.js";
+import { psError, describe as words, show } from "./errors.js";
 
 /**
  * @typedef {import("./types.js").StatusInfo} StatusInfo
@@ -141,19 +141,6 @@ export function readJsonList(payload, name) {
 }
 
 /**
- * A short description of a payload value for a message (never the value whole).
- * @param {unknown} value
- */
-export function show(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "function") return "a function";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
-  return String(value); // number, boolean, bigint, undefined, symbol: all render safely
-}
-
-/**
  * @param {unknown} payload
  * @returns {Record<string, any>}
  */
@@ -228,6 +215,41 @@ export function readLogout(payload) {
 }
 
 /**
+ * A get-status result (getServicePresenceStatusId's) as the status it reports.
+ * @param {unknown} result
+ * @returns {PresenceStatus}
+ */
+export function readCurrentStatus(result) {
+  try {
+    const status = readStatus(result);
+    delete status.reason;
+    return status;
+  } catch (error) {
+    throw psError("invalid-event", `Salesforce returned a presence status that cannot be read: ${words(error)}.`, { payload: result });
+  }
+}
+
+/**
+ * An adapter's catalog methods: `listStatuses` reads the catalog afresh, `listServiceChannels`
+ * gives its service channels (for the engine to find a work item's by its key prefix).
+ * @param {ReturnType<typeof catalogCache>} catalog
+ */
+export function catalogReads(catalog) {
+  return {
+    /** @returns {Promise<StatusInfo[]>} */
+    async listStatuses() {
+      const { statuses } = await catalog.reload();
+      return statuses.map((s) => ({ ...s }));
+    },
+    /** @returns {Promise<ServiceChannelInfo[]>} */
+    async listServiceChannels() {
+      const { serviceChannels } = await catalog.get();
+      return serviceChannels.map((c) => ({ ...c }));
+    },
+  };
+}
+
+/**
  * The presence status catalog, read with `fetchRaw` (any shape readCatalog reads), once at a
  * time: `reload` reads it afresh (listStatuses); `get` returns the last one read, or shares
  * the read under way (listServiceChannels, asked alongside).
@@ -252,10 +274,10 @@ export function catalogCache(fetchRaw, log) {
     p.then(() => { if (loading === p) loading = null; }, () => { if (loading === p) loading = null; });
     return p;
   }
-  return {
+  return Object.freeze({
     get: () => loading ?? (cache ? Promise.resolve(cache) : reload()),
     reload,
-  };
+  });
 }
 
 /**
