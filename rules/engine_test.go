@@ -441,8 +441,18 @@ func TestLogoutSemantics(t *testing.T) {
 			assert.Equal(t, OutcomeNotLogout, d.Rules[0].Outcome, "%v", r)
 			assert.Empty(t, d.Actions)
 			assert.Contains(t, d.Reason(0), `"Offline"`)
-			_, err := Compile(fxDocJSON(t, nil, r))
-			assert.Error(t, err, "lint rejects it too")
+			// It loads (the adapter accepts such rules too) and lint warns, naming it.
+			eng, err := Compile(fxDocJSON(t, nil, r))
+			require.NoError(t, err)
+			var codes []string
+			for _, w := range eng.Warnings() {
+				codes = append(codes, w.Code)
+				assert.Equal(t, "logout", w.RuleName)
+			}
+			assert.Contains(t, codes, "logout-never-matches")
+			d = eng.Evaluate(&logoutEvent, &Snapshot{ConnectState: "Available", SalesforceStatus: "Offline"})
+			assert.Equal(t, OutcomeNotLogout, d.Rules[0].Outcome)
+			assert.Empty(t, d.Actions)
 		}
 	})
 	t.Run("other sources read Offline while logged out", func(t *testing.T) {

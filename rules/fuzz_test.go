@@ -89,9 +89,8 @@ func FuzzParse(f *testing.F) {
 		}
 		for i := range doc.Rules {
 			a, b := doc.Rules[i], doc2.Rules[i]
-			if a.Name != b.Name || a.Active != b.Active || a.Source != b.Source || a.OperandA != b.OperandA ||
-				a.Comparator != b.Comparator || a.OperandB != b.OperandB || a.Destination != b.Destination || a.Value != b.Value ||
-				!sameStatic(a.OperandA, a.OperandAValue, b.OperandAValue) || !sameStatic(a.OperandB, a.OperandBValue, b.OperandBValue) {
+			if a.Name != b.Name || a.Active != b.Active || a.Source != b.Source || a.Destination != b.Destination ||
+				a.Value != b.Value || a.CooldownMs != b.CooldownMs || !sameCriteria(a.Criteria, b.Criteria) {
 				t.Fatalf("round trip changed rules[%d]:\n%+v\n%+v", i, a, b)
 			}
 		}
@@ -111,18 +110,50 @@ func sameStatic(o Operand, a, b Value) bool {
 	return a.Str == b.Str
 }
 
-// roundTrip writes a document's rules back out in canonical form: labels as
-// documented, static values only where the operand is Static Value.
+// sameCriteria compares two criteria trees node by node (paths aside: the
+// record form's criterion has none).
+func sameCriteria(a, b Criteria) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if x.Join != y.Join || x.End != y.End || x.Depth != y.Depth || x.OperandA != y.OperandA || x.Comparator != y.Comparator ||
+			x.OperandB != y.OperandB || !sameStatic(x.OperandA, x.OperandAValue, y.OperandAValue) || !sameStatic(x.OperandB, x.OperandBValue, y.OperandBValue) {
+			return false
+		}
+	}
+	return true
+}
+
+// criteriaJSON writes node i of a criteria tree in the canonical shape.
+func criteriaJSON(c Criteria, i int) map[string]any {
+	n := c[i]
+	if n.Join != JoinNone {
+		var members []any
+		c.members(i, func(m int) bool { members = append(members, criteriaJSON(c, m)); return true })
+		return map[string]any{n.Join.String(): members}
+	}
+	m := map[string]any{"operandA": n.OperandA, "comparator": n.Comparator, "operandB": n.OperandB}
+	if n.OperandA == OperandStatic {
+		m["operandAValue"] = staticJSON(n.OperandAValue)
+	}
+	if n.OperandB == OperandStatic {
+		m["operandBValue"] = staticJSON(n.OperandBValue)
+	}
+	return m
+}
+
+// roundTrip writes a document's rules back out in the canonical shape, from
+// the parsed rules: labels as documented, static values only where the
+// operand is Static Value.
 func roundTrip(t *testing.T, doc *Document) []byte {
 	rules := make([]map[string]any, len(doc.Rules))
 	for i, r := range doc.Rules {
-		m := map[string]any{"name": r.Name, "active": r.Active, "source": r.Source, "operandA": r.OperandA,
-			"comparator": r.Comparator, "operandB": r.OperandB, "destination": r.Destination, "value": r.Value}
-		if r.OperandA == OperandStatic {
-			m["operandAValue"] = staticJSON(r.OperandAValue)
-		}
-		if r.OperandB == OperandStatic {
-			m["operandBValue"] = staticJSON(r.OperandBValue)
+		m := map[string]any{"name": r.Name, "active": r.Active, "source": r.Source, "criteria": criteriaJSON(r.Criteria, 0),
+			"destination": r.Destination, "state": r.Value}
+		if r.CooldownMs != 0 {
+			m["cooldownMs"] = r.CooldownMs
 		}
 		rules[i] = m
 	}
@@ -333,7 +364,7 @@ func checkDecision(t *testing.T, eng *Engine, ev *Event, d *Decision) {
 			if !r.Active || r.Source != ev.Type {
 				t.Fatalf("rule %q matched an event it does not listen to", r.Name)
 			}
-			if ev.Type == SourceSalesforceLogout && !isLogoutCriterion(r) {
+			if ev.Type == SourceSalesforceLogout && !r.Criteria.logoutOK() {
 				t.Fatalf("logout rule %q matched without New State = Offline", r.Name)
 			}
 		}

@@ -21,13 +21,11 @@ func naiveEvaluate(e *Engine, ev *Event, snap *Snapshot) ([]Outcome, []int) {
 		case r.Source != ev.Type:
 			out[i] = OutcomeOtherSource
 			continue
-		case ev.Type == SourceSalesforceLogout && !isLogoutCriterion(r):
+		case ev.Type == SourceSalesforceLogout && !r.Criteria.logoutOK():
 			out[i] = OutcomeNotLogout
 			continue
 		}
-		a := readOperand(r.OperandA, r.OperandAValue, ev, snap)
-		b := readOperand(r.OperandB, r.OperandBValue, ev, snap)
-		switch compareValues(r.Comparator, a, b) {
+		switch refEval(r.Criteria, 0, ev, snap) {
 		case matchYes:
 			if winners[r.Destination] < 0 {
 				winners[r.Destination] = i
@@ -111,4 +109,25 @@ func FuzzIndexedEvaluationMatchesLinear(f *testing.F) {
 			require.Equal(t, winners[a.Destination], a.RuleIndex)
 		}
 	})
+}
+
+// refEval is the reference evaluator of criteria (Semantics 15), written
+// plainly: every member evaluated, no early stop, no cache; a group is true
+// or false, a criterion may be unavailable or not numeric (false).
+func refEval(c Criteria, i int, ev *Event, snap *Snapshot) match {
+	n := c[i]
+	if n.Join == JoinNone {
+		return compareValues(n.Comparator, readOperand(n.OperandA, n.OperandAValue, ev, snap), readOperand(n.OperandB, n.OperandBValue, ev, snap))
+	}
+	trues, total := 0, 0
+	for m := i + 1; m < n.End; m = c[m].End {
+		total++
+		if refEval(c, m, ev, snap) == matchYes {
+			trues++
+		}
+	}
+	if (n.Join == JoinAll && trues == total) || (n.Join == JoinAny && trues > 0) {
+		return matchYes
+	}
+	return matchNo
 }
