@@ -182,6 +182,7 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 		switch {
 		case key == "all" || key == "any":
 			if groupKey != "" && groupKey != key {
+				p.dropped[r.Index] = true
 				p.add(SeverityError, "mixed-group", r, fieldPath(path, key), n.koffs[i],
 					path+` has both "all" and "any": a group is one or the other; put one group inside the other to combine them`)
 				continue
@@ -203,6 +204,7 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 		return
 	}
 	if len(crit) > 0 {
+		p.dropped[r.Index] = true
 		d := p.add(SeverityError, "mixed-group", r, fieldPath(path, crit[0].key), crit[0].koff,
 			path+" has both "+quote(groupKey)+" and "+quote(crit[0].key)+
 				": an object of criteria is either a group or one criterion; put the criterion inside the group's list")

@@ -23,6 +23,26 @@ func fxBase() fxRule {
 	}
 }
 
+// fxCanonical is fxBase in the seed's canonical shape: criteria and state.
+func fxCanonical() fxRule {
+	return fxRule{
+		"name":        "Lunch to Omni",
+		"source":      "Connect Agent State Change",
+		"criteria":    fxCriterion("Lunch"),
+		"destination": "Salesforce Agent State",
+		"state":       "Lunch",
+	}
+}
+
+// fxCriterion is "Connect Agent New State Equal to <value>" as a criteria object.
+func fxCriterion(value any) fxRule {
+	return fxRule{"operandA": "Connect Agent New State", "comparator": "Equal to", "operandB": "Static Value", "operandBValue": value}
+}
+
+// fxAll and fxAny are criteria groups.
+func fxAll(members ...any) map[string]any { return map[string]any{"all": append([]any{}, members...)} }
+func fxAny(members ...any) map[string]any { return map[string]any{"any": append([]any{}, members...)} }
+
 // with returns a copy of the base rule with fields replaced; a nil value
 // removes the field.
 func (r fxRule) with(kv ...any) fxRule {
