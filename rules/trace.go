@@ -199,30 +199,37 @@ func (d *Decision) Reason(i int) string {
 	return crit + " " + why
 }
 
-// groupReason says why a group came out as it did: "criteria (all of 3)" and
-// "is true", or "is false: criteria.all[1] is false".
+// groupReason says why a group came out as it did: "criteria (all of 3)"
+// and "is true (every member)", "is false (criteria.all[1])", ...
 func groupReason(ms []MemberTrace) (crit, why string) {
 	root := ms[0].Node
-	n, decider := 0, ""
-	for k := 1; k < len(ms); k++ {
-		if ms[k].Node.Depth != 1 {
-			continue
-		}
-		n++
-		if decider == "" && ms[k].Result != ResultNotEvaluated && (ms[k].Result == ResultTrue) == (root.Join == JoinAny) {
+	decider := ""
+	for k := 1; k < len(ms) && decider == ""; k++ {
+		if ms[k].Node.Depth == 1 && ms[k].Result != ResultNotEvaluated && (ms[k].Result == ResultTrue) == (root.Join == JoinAny) {
 			decider = ms[k].Node.Path
 		}
 	}
-	crit = root.Path + " (" + root.Join.String() + " of " + strconv.Itoa(n) + ")"
+	crit = root.Path + " (" + groupSize(ms, 0) + ")"
 	switch {
 	case ms[0].Result == ResultTrue && root.Join == JoinAll:
-		return crit, "is true: every member is true"
+		return crit, "is true (every member)"
 	case ms[0].Result == ResultTrue:
-		return crit, "is true: " + decider + " is true"
+		return crit, "is true (" + decider + ")"
 	case root.Join == JoinAll:
-		return crit, "is false: " + decider + " is false"
+		return crit, "is false (" + decider + ")"
 	}
-	return crit, "is false: no member is true"
+	return crit, "is false (no member)"
+}
+
+// groupSize renders group node k as "all of 3" or "any of 2".
+func groupSize(ms []MemberTrace, k int) string {
+	n := 0
+	for m := k + 1; m < ms[k].Node.End; m++ {
+		if ms[m].Node.Depth == ms[k].Node.Depth+1 {
+			n++
+		}
+	}
+	return ms[k].Node.Join.String() + " of " + strconv.Itoa(n)
 }
 
 // Text explains one member of a criteria group: for a criterion its
