@@ -81,6 +81,28 @@ func indexRules(t testing.TB) *Engine {
 			}
 		}
 	}
+	// Groups: a top-level all whose indexable member is not first (a hit
+	// evaluates the whole group), and groups that cannot be indexed.
+	crit := func(o string, v any) map[string]any {
+		return map[string]any{"operandA": o, "comparator": "Equal to", "operandB": "Static Value", "operandBValue": v}
+	}
+	for _, src := range srcs {
+		for vi, v := range vocab {
+			other := crit(ops[(vi*5)%len(ops)], vocab[(vi+1)%len(vocab)])
+			other["comparator"] = cmps[vi%len(cmps)]
+			if other["operandA"] == "Static Value" {
+				other["operandAValue"] = v
+			}
+			for gi, g := range []map[string]any{
+				{"all": []any{other, crit(ops[vi%4], v)}},
+				{"all": []any{crit(ops[(vi+1)%4], v), map[string]any{"any": []any{other, crit(ops[vi%len(ops)], v)}}}},
+				{"any": []any{crit(ops[vi%4], v), other}},
+			} {
+				rules = append(rules, map[string]any{"name": "g" + strconv.Itoa(len(rules)), "source": src, "criteria": g,
+					"destination": []string{"Salesforce Agent State", "Connect Agent State"}[(vi+gi)%2], "state": "Lunch"})
+			}
+		}
+	}
 	doc, _ := json.Marshal(map[string]any{"rules": rules})
 	d, diags := Parse(doc)
 	_ = diags // lint errors (ordering on names, logout criteria) are fine here: the engine must still agree
@@ -96,7 +118,8 @@ func FuzzIndexedEvaluationMatchesLinear(f *testing.F) {
 	eng := indexRules(f)
 	f.Fuzz(func(t *testing.T, typ uint8, s1, s2, s3, s4 string, n1, n2, n3 float64) {
 		ev := Event{Type: Source(1 + int(typ)%int(numSources-1)), OldState: s2, NewState: s1, StatusAPIName: s3,
-			ServiceChannel: s4, PreviousWorkload: Num(n1), NewWorkload: Num(n2), ConfiguredCapacity: Num(n3)}
+			ServiceChannel: s4, PreviousWorkload: Num(n1), NewWorkload: Num(n2), ConfiguredCapacity: Num(n3),
+			Reason: s3, RoutingProfile: s4, NextState: s1, HasNextState: typ&8 != 0}
 		snap := Snapshot{ConnectState: s2, ConnectPreviousState: s3, SalesforceStatus: s1, ServiceChannel: s4, Workload: Num(n1)}
 		d := eng.Evaluate(&ev, &snap)
 		want, winners := naiveEvaluate(eng, &ev, &snap)
