@@ -39,11 +39,14 @@ type sourcePlan struct {
 	eq     [numIndexed]map[string][]int32
 }
 
-// The name operands that can be indexed: those that always read as text.
+// The name operands that can be indexed: those that always read as text. A
+// group is indexed on its member with the first of them in this order: the
+// states that tell events apart before the operands that scope rules (a
+// routing profile is typically shared by many rules).
 const numIndexed = 7
 
-var slotOperand = [numIndexed]Operand{OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState,
-	OperandServiceChannel, OperandChangeReason, OperandConnectNextState, OperandConnectRoutingProfile}
+var slotOperand = [numIndexed]Operand{OperandConnectNewState, OperandSalesforceNewState, OperandServiceChannel,
+	OperandConnectOldState, OperandConnectNextState, OperandChangeReason, OperandConnectRoutingProfile}
 
 func indexSlot(o Operand) int {
 	for i, s := range slotOperand {
@@ -71,8 +74,8 @@ func indexableCriterion(c *Criterion) (int, string) {
 }
 
 // indexable returns how a rule can be indexed: the slot and text of its
-// criterion, or of the first indexable member of its top-level "all" group
-// (then a hit still evaluates the group), else slot -1.
+// criterion, or of the member of its top-level "all" group whose slot comes
+// first (then a hit still evaluates the group), else slot -1.
 func indexable(c Criteria) (slot int, key string, group bool) {
 	if len(c) == 0 {
 		return -1, "", false
@@ -85,9 +88,11 @@ func indexable(c Criteria) (slot int, key string, group bool) {
 		slot = -1
 		c.members(0, func(m int) bool {
 			if c[m].Join == JoinNone {
-				slot, key = indexableCriterion(&c[m].Criterion)
+				if s, k := indexableCriterion(&c[m].Criterion); s >= 0 && (slot < 0 || s < slot) {
+					slot, key = s, k
+				}
 			}
-			return slot < 0
+			return true
 		})
 		return slot, key, true
 	}
@@ -155,7 +160,7 @@ func New(doc *Document) *Engine {
 		if r.Active && r.Source > SourceNone && r.Source < numSources {
 			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
 		}
-		e.blank[i].Index = i
+		e.blank[i].Index = int32(i)
 		if !r.Active {
 			e.blank[i].Outcome = OutcomeInactive
 		}
@@ -322,7 +327,7 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 		if m == matchYes {
 			if left := cool.left(idx); left > 0 {
 				t.Outcome = OutcomeCooling
-				t.CoolLeftMs = left
+				t.CoolLeftMs = int32(min(left, maxCooldownMs))
 				continue
 			}
 		}
@@ -336,7 +341,7 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 				found++
 			} else {
 				t.Outcome = OutcomeShadowed
-				t.Winner = won[c.dst] - 1
+				t.Winner = int32(won[c.dst] - 1)
 			}
 		case matchUnavailable:
 			t.Outcome = OutcomeUnavailable

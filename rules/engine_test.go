@@ -362,9 +362,9 @@ func TestEvaluateFirstMatchPerDestination(t *testing.T) {
 		"connect shadowed: shadowed",
 		"omni shadowed again: shadowed",
 	}, outcomes)
-	assert.Equal(t, 3, d.Rules[4].Winner)
-	assert.Equal(t, 5, d.Rules[6].Winner)
-	assert.Equal(t, 3, d.Rules[7].Winner)
+	assert.EqualValues(t, 3, d.Rules[4].Winner)
+	assert.EqualValues(t, 5, d.Rules[6].Winner)
+	assert.EqualValues(t, 3, d.Rules[7].Winner)
 	require.Len(t, d.Actions, 2)
 	assert.Equal(t, Action{Destination: DestinationSalesforce, Value: "Lunch", Rule: "omni wins", RuleIndex: 3}, *d.Actions[0])
 	assert.Equal(t, Action{Destination: DestinationConnect, Value: "Training", Rule: "connect wins", RuleIndex: 5}, *d.Actions[1])
@@ -372,7 +372,7 @@ func TestEvaluateFirstMatchPerDestination(t *testing.T) {
 	assert.Equal(t, "inactive", d.Reason(1))
 	assert.Equal(t, `listens to "Salesforce Agent State Change"`, d.Reason(0))
 	for i, tr := range d.Rules {
-		assert.Equal(t, i, tr.Index)
+		assert.EqualValues(t, i, tr.Index)
 	}
 }
 
@@ -597,7 +597,7 @@ func TestEvaluateCooldown(t *testing.T) {
 			var d Decision
 			eng.evaluateInto(&ev, &Snapshot{}, &d, nil, c.cool)
 			assert.Equal(t, c.outcome, d.Rules[0].Outcome)
-			assert.Equal(t, c.left, d.Rules[0].CoolLeftMs)
+			assert.EqualValues(t, c.left, d.Rules[0].CoolLeftMs)
 			require.Len(t, d.Actions, 1)
 			assert.Equal(t, c.winner, d.Actions[0].Value)
 			if c.outcome == OutcomeCooling {

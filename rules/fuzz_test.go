@@ -339,7 +339,7 @@ func checkDecision(t *testing.T, eng *Engine, ev *Event, d *Decision) {
 	for i := range d.Rules {
 		tr := &d.Rules[i]
 		r := &rules[i]
-		if tr.Index != i || d.Rule(i).Name != r.Name {
+		if int(tr.Index) != i || d.Rule(i).Name != r.Name {
 			t.Fatalf("trace %d is about rule %d %q", i, tr.Index, d.Rule(i).Name)
 		}
 		switch {
@@ -365,7 +365,7 @@ func checkDecision(t *testing.T, eng *Engine, ev *Event, d *Decision) {
 			winners[r.Destination] = i
 		case OutcomeShadowed:
 			w, ok := winners[r.Destination]
-			if !ok || w != tr.Winner || w >= i {
+			if !ok || w != int(tr.Winner) || w >= i {
 				t.Fatalf("rule %d shadowed by %d, winners %v", i, tr.Winner, winners)
 			}
 		}

@@ -35,7 +35,7 @@ func (d *Decision) Text() string {
 		}
 		b.WriteString("\n  ")
 		b.WriteString(mark)
-		b.WriteString("rules[" + strconv.Itoa(t.Index) + "] " + quote(d.Rule(i).Name) + ": " + d.Reason(i))
+		b.WriteString("rules[" + strconv.Itoa(int(t.Index)) + "] " + quote(d.Rule(i).Name) + ": " + d.Reason(i))
 		if d.Rule(i).Criteria.isGroup() {
 			writeMembers(&b, d.Members(i))
 		}
