@@ -224,6 +224,11 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 	}
 	field := fieldPath(n.Path, c.staticField())
 	off := p.off(r, field)
+	// What a name missing from the catalogs means for the criterion.
+	mayNever := "so this criterion may never be true"
+	if c.Comparator == NotEqual {
+		mayNever = "so this criterion may always be true"
+	}
 	if v := c.staticAgainst(OperandChangeReason); v != "" {
 		validateReason(p, r, c, field, off, v)
 	}
@@ -236,7 +241,7 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 		switch o {
 		case OperandConnectNewState, OperandConnectOldState:
 			if len(doc.Connect.States) > 0 && findConnectState(doc.Connect.States, v) == nil && !IsConnectSystemState(v) {
-				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is neither an agent state in the Connect catalog nor a Connect system state, so this criterion may never be true")
+				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is neither an agent state in the Connect catalog nor a Connect system state, "+mayNever)
 				p.allowed(d, v, append(connectStateNames(doc), connectSystemStates[:5]...))
 			}
 		case OperandSalesforceNewState:
@@ -251,7 +256,7 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 					quote(v)+" is the label of a presence status; Salesforce Agent New State is the API name (DeveloperName); did you mean "+quote(byLabel.DeveloperName)+"?")
 				d.Value, d.Suggestion = v, byLabel.DeveloperName
 			default:
-				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is not a presence status DeveloperName in the Salesforce catalog, so this criterion may never be true")
+				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is not a presence status DeveloperName in the Salesforce catalog, "+mayNever)
 				p.allowed(d, v, append(statusNames(doc), OfflineStatus))
 			}
 		case OperandServiceChannel:
@@ -265,7 +270,7 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 				found = found || ch.DeveloperName == v
 			}
 			if !found {
-				d := p.add(SeverityWarning, "unknown-channel", r, field, off, quote(v)+" is not a service channel in the Salesforce catalog")
+				d := p.add(SeverityWarning, "unknown-channel", r, field, off, quote(v)+" is not a service channel in the Salesforce catalog, "+mayNever)
 				p.allowed(d, v, names)
 			}
 		}
