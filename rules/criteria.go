@@ -47,6 +47,18 @@ type CriteriaNode struct {
 	Path  string
 	End   int // index after the last node of this node's members (itself + 1 for a criterion)
 	Depth int // how many groups enclose it
+	// offs: where each of criterionFields is written, then the node itself
+	// (-1: absent), for located diagnostics.
+	offs [len(criterionFields) + 1]int32
+}
+
+// off returns where one of the node's criterion fields is written, else
+// where the node is.
+func (n *CriteriaNode) off(key string) int {
+	if k := criterionField(key); k >= 0 && n.offs[k] > 0 {
+		return int(n.offs[k]) - 1
+	}
+	return int(n.offs[len(criterionFields)]) - 1
 }
 
 // Criteria is a rule's criteria as a flat list in document order (pre-order):
@@ -138,19 +150,22 @@ func memberPath(path string, j Join, k int) string {
 }
 
 // criterionFields are the keys of a criterion, in the order fmt writes them.
-var criterionFields = []string{"operandA", "operandAValue", "comparator", "operandB", "operandBValue"}
+var criterionFields = [...]string{"operandA", "operandAValue", "comparator", "operandB", "operandBValue"}
 
-func isCriterionField(k string) bool {
-	for _, f := range criterionFields {
+// criterionField returns the index of a criterion's key, else -1.
+func criterionField(k string) int {
+	for i, f := range criterionFields {
 		if f == k {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
+func isCriterionField(k string) bool { return criterionField(k) >= 0 }
+
 // criteriaObjectFields are the keys a criteria object may have.
-var criteriaObjectFields = append([]string{"all", "any"}, criterionFields...)
+var criteriaObjectFields = append([]string{"all", "any"}, criterionFields[:]...)
 
 const criteriaShape = `a criterion {"operandA": …, "comparator": …, "operandB": …} or a group {"all": [criteria…]} / {"any": [criteria…]}`
 
@@ -169,7 +184,6 @@ func (p *parser) parseCriteria(r *Rule, n *jnode) {
 
 // criteriaNode reads one node of a criteria tree at path, depth groups deep.
 func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves *int, deep *bool) {
-	p.fieldOffs[r.Index][path] = n.off
 	if n.kind != jObject {
 		p.dropped[r.Index] = true
 		p.add(SeverityError, "type", r, path, n.off, path+" must be "+criteriaShape+", got "+n.kindName())
@@ -197,10 +211,10 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 	}
 	if groupKey == "" {
 		*leaves++
-		r.Criteria = append(r.Criteria, CriteriaNode{Path: path, End: len(r.Criteria) + 1, Depth: depth})
-		node := len(r.Criteria) - 1
-		c := p.criterion(r, crit, path, n.off)
-		r.Criteria[node].Criterion = c
+		var offs [len(criterionFields) + 1]int32
+		r.Criteria = append(r.Criteria, CriteriaNode{Path: path, End: len(r.Criteria) + 1, Depth: depth,
+			Criterion: p.criterion(r, crit, path, n.off, &offs)})
+		r.Criteria[len(r.Criteria)-1].offs = offs
 		return
 	}
 	if len(crit) > 0 {
@@ -216,7 +230,6 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 		j = JoinAny
 	}
 	gpath := fieldPath(path, groupKey)
-	p.fieldOffs[r.Index][gpath] = list.off
 	if list.kind != jArray || len(list.vals) == 0 || depth+1 > maxGroupDepth {
 		p.dropped[r.Index] = true
 	}
@@ -237,6 +250,7 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 	}
 	r.Criteria = append(r.Criteria, CriteriaNode{Join: j, Path: path, Depth: depth})
 	node := len(r.Criteria) - 1
+	r.Criteria[node].offs[len(criterionFields)] = int32(n.off) + 1
 	for k, m := range list.vals {
 		p.criteriaNode(r, m, memberPath(path, j, k), depth+1, leaves, deep)
 	}
@@ -251,30 +265,32 @@ type jmember struct {
 }
 
 // criterion reads the fields of one criterion (inside "criteria" at path, or
-// at the rule's top level in the record form); from is where its object starts.
-func (p *parser) criterion(r *Rule, fields []jmember, path string, from int) Criterion {
+// at the rule's top level in the record form); from is where its object
+// starts. offs receives where each field is (offset + 1; 0: absent).
+func (p *parser) criterion(r *Rule, fields []jmember, path string, from int, offs *[len(criterionFields) + 1]int32) Criterion {
 	var c Criterion
-	has := map[string]*jnode{}
-	offs := p.fieldOffs[r.Index]
+	var has [len(criterionFields)]*jnode
+	offs[len(criterionFields)] = int32(from) + 1
 	for _, f := range fields {
-		field := fieldPath(path, f.key)
-		offs[field] = f.v.off
-		has[f.key] = f.v
-		switch f.key {
-		case "operandA":
-			c.OperandA = Operand(p.picklist(r, field, f.v, operandLabels[:], "an operand"))
-		case "operandB":
-			c.OperandB = Operand(p.picklist(r, field, f.v, operandLabels[:], "an operand"))
-		case "comparator":
-			c.Comparator = Comparator(p.picklist(r, field, f.v, comparatorLabels[:], "a comparator"))
-		case "operandAValue":
-			c.OperandAValue = p.staticValue(r, field, f.v)
-		case "operandBValue":
-			c.OperandBValue = p.staticValue(r, field, f.v)
+		k := criterionField(f.key)
+		has[k] = f.v
+		offs[k] = int32(f.v.off) + 1
+		switch k {
+		case 0:
+			c.OperandA = Operand(p.picklist(r, fieldPath(path, f.key), f.v, operandLabels[:], "an operand"))
+		case 1:
+			c.OperandAValue = p.staticValue(r, fieldPath(path, f.key), f.v)
+		case 2:
+			c.Comparator = Comparator(p.picklist(r, fieldPath(path, f.key), f.v, comparatorLabels[:], "a comparator"))
+		case 3:
+			c.OperandB = Operand(p.picklist(r, fieldPath(path, f.key), f.v, operandLabels[:], "an operand"))
+		case 4:
+			c.OperandBValue = p.staticValue(r, fieldPath(path, f.key), f.v)
 		}
 	}
-	for _, f := range []string{"operandA", "comparator", "operandB"} {
-		if _, ok := has[f]; !ok {
+	for _, k := range []int{0, 2, 3} {
+		if has[k] == nil {
+			f := criterionFields[k]
 			where := "the rule"
 			if path != "" {
 				where = path
@@ -282,24 +298,23 @@ func (p *parser) criterion(r *Rule, fields []jmember, path string, from int) Cri
 			p.add(SeverityError, "missing-field", r, fieldPath(path, f), from, where+" has no "+f+requiredHint(f))
 		}
 	}
-	p.staticPresence(r, c.OperandA, path, "operandAValue", has, from)
-	p.staticPresence(r, c.OperandB, path, "operandBValue", has, from)
+	p.staticPresence(r, c.OperandA, path, 1, has[1], from)
+	p.staticPresence(r, c.OperandB, path, 4, has[4], from)
 	return c
 }
 
-func (p *parser) staticPresence(r *Rule, o Operand, path, key string, has map[string]*jnode, from int) {
-	v, ok := has[key]
+func (p *parser) staticPresence(r *Rule, o Operand, path string, k int, v *jnode, from int) {
+	key := criterionFields[k]
 	s := key[:len("operandA")]
-	field := fieldPath(path, key)
 	switch {
-	case o == OperandStatic && !ok:
+	case o == OperandStatic && v == nil:
 		where := "the rule"
 		if path != "" {
 			where = path
 		}
-		p.add(SeverityError, "missing-field", r, field, from, s+` is "Static Value" but `+where+" has no "+key+", the value to compare with")
-	case o != OperandStatic && o != OperandNone && ok:
-		p.add(SeverityWarning, "ignored-field", r, field, v.off, key+" is ignored because "+s+" is "+quote(o.String())+", not \"Static Value\"")
+		p.add(SeverityError, "missing-field", r, fieldPath(path, key), from, s+` is "Static Value" but `+where+" has no "+key+", the value to compare with")
+	case o != OperandStatic && o != OperandNone && v != nil:
+		p.add(SeverityWarning, "ignored-field", r, fieldPath(path, key), v.off, key+" is ignored because "+s+" is "+quote(o.String())+", not \"Static Value\"")
 	}
 }
 

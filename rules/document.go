@@ -390,7 +390,9 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 	case hasCriteria:
 		p.parseCriteria(r, crit)
 	case len(record) > 0:
-		r.Criteria = Criteria{{Path: recordCriterionPath, End: 1, Criterion: p.criterion(r, record, recordCriterionPath, n.off)}}
+		var offs [len(criterionFields) + 1]int32
+		r.Criteria = Criteria{{Path: recordCriterionPath, End: 1, Criterion: p.criterion(r, record, recordCriterionPath, n.off, &offs)}}
+		r.Criteria[0].offs = offs
 	default:
 		p.add(SeverityError, "missing-field", r, criteriaField, n.off, `the rule has no criteria: give it "criteria", such as {"operandA": "Connect Agent New State", "comparator": "Equal to", "operandB": "Static Value", "operandBValue": "Lunch"}`)
 	}

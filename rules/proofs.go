@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"strconv"
+	"slices"
 	"strings"
 )
 
@@ -20,46 +20,77 @@ const (
 )
 
 // prover holds what the proofs need about each rule: whether its criteria
-// can be reasoned about, and an id per criterion, equal for two criteria
-// that test exactly the same thing.
+// can be reasoned about, an id per criterion (equal for two criteria that
+// test exactly the same thing), what each node is whatever the event, and
+// what quickly rules a proof out.
 type prover struct {
-	p     *parser
-	doc   *Document
-	ok    []bool    // the rule's criteria are complete
-	ids   [][]int32 // per rule, per node: the criterion's id (-1 for a group)
-	konst [][]tri   // per rule, per node: the criterion's value whatever the event (unknown for most)
+	p      *parser
+	doc    *Document
+	ok     []bool    // the rule's criteria are complete
+	ids    [][]int32 // per rule, per node: the criterion's id (-1 for a group)
+	konst  [][]tri   // per rule, per node: its value whatever the event (unknown for most)
+	idset  [][]int32 // per rule: the ids of its criteria, sorted
+	needed [][]int32 // per rule: ids that any rule proving it must contain (see shadowing)
 }
 
 func newProver(p *parser, doc *Document) *prover {
-	pr := &prover{p: p, doc: doc, ok: make([]bool, len(doc.Rules)), ids: make([][]int32, len(doc.Rules)), konst: make([][]tri, len(doc.Rules))}
-	intern := map[string]int32{}
+	n := len(doc.Rules)
+	pr := &prover{p: p, doc: doc, ok: make([]bool, n), ids: make([][]int32, n), konst: make([][]tri, n),
+		idset: make([][]int32, n), needed: make([][]int32, n)}
+	intern := map[critKey]int32{}
 	for i := range doc.Rules {
 		r := &doc.Rules[i]
 		pr.ok[i] = !p.broken(r) && r.Source != SourceNone && r.Destination != DestinationNone
 		if !pr.ok[i] {
 			continue
 		}
-		pr.ids[i] = make([]int32, len(r.Criteria))
-		pr.konst[i] = make([]tri, len(r.Criteria))
-		for k := range r.Criteria {
-			n := &r.Criteria[k]
+		c := r.Criteria
+		pr.ids[i] = make([]int32, len(c))
+		pr.konst[i] = make([]tri, len(c))
+		for k := range c {
+			nd := &c[k]
 			pr.ids[i][k] = -1
-			if n.Join != JoinNone {
+			if nd.Join != JoinNone {
 				continue
 			}
-			key := criterionKey(&n.Criterion)
+			key := criterionKey(&nd.Criterion)
 			id, seen := intern[key]
 			if !seen {
 				id = int32(len(intern))
 				intern[key] = id
 			}
 			pr.ids[i][k] = id
-			if n.OperandA == OperandStatic && n.OperandB == OperandStatic {
-				pr.konst[i][k] = triOf(compareValues(n.Comparator, n.OperandAValue, n.OperandBValue) == matchYes)
+			pr.idset[i] = append(pr.idset[i], id)
+			if nd.OperandA == OperandStatic && nd.OperandB == OperandStatic {
+				pr.konst[i][k] = triOf(compareValues(nd.Comparator, nd.OperandAValue, nd.OperandBValue) == matchYes)
+			}
+		}
+		// Groups whatever the event, members before their group.
+		for k := len(c) - 1; k >= 0; k-- {
+			if c[k].Join != JoinNone {
+				pr.konst[i][k] = pr.eval(i, k, unknownLeaf)
+			}
+		}
+		slices.Sort(pr.idset[i])
+		// A criterion, or a member of a top-level all, that is not constant
+		// can only be proved by a rule that has the same criterion somewhere.
+		for k := range c {
+			if (k == 0 || (c[0].Join == JoinAll && c[k].Depth == 1)) && c[k].Join == JoinNone && pr.konst[i][k] == triUnknown {
+				pr.needed[i] = append(pr.needed[i], pr.ids[i][k])
 			}
 		}
 	}
 	return pr
+}
+
+// mayImply is a quick necessary condition for implies(b, 0, a, 0).
+func (pr *prover) mayImply(b, a int) bool {
+	for _, id := range pr.needed[a] {
+		if _, found := slices.BinarySearch(pr.idset[b], id); !found {
+			return false
+		}
+	}
+	return true
 }
 
 func triOf(b bool) tri {
@@ -69,24 +100,48 @@ func triOf(b bool) tri {
 	return triFalse
 }
 
-// criterionKey is the same for two criteria that are true for exactly the
-// same events: same operands and comparator, static values equal as the
+// critKey is the same for two criteria that are true for exactly the same
+// events: same operands and comparator, static values equal as the
 // comparison sees them, and the sides of = and ≠ in either order.
-func criterionKey(c *Criterion) string {
-	sideKey := func(o Operand, v Value) string {
-		if o != OperandStatic {
-			return "o" + strconv.Itoa(int(o))
-		}
-		if v.Kind == Number {
-			return "n" + strconv.FormatFloat(v.Num, 'g', -1, 64)
-		}
-		return "t" + v.Str
+type critKey struct {
+	cmp  Comparator
+	a, b sideKey
+}
+
+type sideKey struct {
+	o    Operand
+	kind ValueKind
+	num  float64
+	str  string
+}
+
+func (k sideKey) less(l sideKey) bool {
+	switch {
+	case k.o != l.o:
+		return k.o < l.o
+	case k.kind != l.kind:
+		return k.kind < l.kind
+	case k.num != l.num:
+		return k.num < l.num
 	}
-	a, b := sideKey(c.OperandA, c.OperandAValue), sideKey(c.OperandB, c.OperandBValue)
-	if (c.Comparator == Equal || c.Comparator == NotEqual) && b < a {
-		a, b = b, a
+	return k.str < l.str
+}
+
+func criterionKey(c *Criterion) critKey {
+	side := func(o Operand, v Value) sideKey {
+		switch {
+		case o != OperandStatic:
+			return sideKey{o: o}
+		case v.Kind == Number:
+			return sideKey{o: o, kind: Number, num: v.Num + 0} // -0 is 0
+		}
+		return sideKey{o: o, kind: v.Kind, str: v.Str}
 	}
-	return strconv.Itoa(int(c.Comparator)) + "\x00" + a + "\x00" + b
+	k := critKey{cmp: c.Comparator, a: side(c.OperandA, c.OperandAValue), b: side(c.OperandB, c.OperandBValue)}
+	if (c.Comparator == Equal || c.Comparator == NotEqual) && k.b.less(k.a) {
+		k.a, k.b = k.b, k.a
+	}
+	return k
 }
 
 // eval is the value of node k of rule i, leaf giving what is known of each
@@ -94,10 +149,10 @@ func criterionKey(c *Criterion) string {
 func (pr *prover) eval(i, k int, leaf func(n *CriteriaNode) tri) tri {
 	c := pr.doc.Rules[i].Criteria
 	n := &c[k]
+	if t := pr.konst[i][k]; t != triUnknown {
+		return t
+	}
 	if n.Join == JoinNone {
-		if t := pr.konst[i][k]; t != triUnknown {
-			return t
-		}
 		return leaf(n)
 	}
 	// A member with the deciding value decides the group; an unknown member
@@ -127,7 +182,7 @@ func unknownLeaf(*CriteriaNode) tri { return triUnknown }
 func (pr *prover) implies(b, bk, a, ak int) bool {
 	ca, cb := pr.doc.Rules[a].Criteria, pr.doc.Rules[b].Criteria
 	na, nb := &ca[ak], &cb[bk]
-	if pr.eval(a, ak, unknownLeaf) == triTrue {
+	if pr.konst[a][ak] == triTrue {
 		return true // a is true whatever the event
 	}
 	if na.Join == JoinAll { // b proves every member of a
@@ -161,24 +216,60 @@ func (pr *prover) implies(b, bk, a, ak int) bool {
 // not shadow: while it cools down the next rule is considered (Semantics 18).
 func (pr *prover) shadowing() {
 	rules := pr.doc.Rules
+	can := func(i int) bool { // rule i can match at all
+		r := &rules[i]
+		return r.Active && pr.ok[i] && (r.Source != SourceSalesforceLogout || r.Criteria.logoutOK())
+	}
+	// Each earlier rule that may shadow is filed under its rarest needed id: a
+	// later rule is compared only with the rules filed under its own ids, and
+	// with those that need none (always true, or an "any" at the top).
+	count := map[int32]int{}
+	for i := range rules {
+		for _, id := range pr.idset[i] {
+			count[id]++
+		}
+	}
+	filed := map[int32][]int{}
+	var unfiled []int
+	var cand []int
 	for j := range rules {
 		b := &rules[j]
-		if !b.Active || !pr.ok[j] || (b.Source == SourceSalesforceLogout && !b.Criteria.logoutOK()) {
+		if can(j) {
+			cand = cand[:0]
+			cand = append(cand, unfiled...)
+			for k, id := range pr.idset[j] {
+				if k == 0 || id != pr.idset[j][k-1] {
+					cand = append(cand, filed[id]...)
+				}
+			}
+			slices.Sort(cand)
+			for _, i := range cand {
+				a := &rules[i]
+				if a.Source != b.Source || a.Destination != b.Destination || a.CooldownMs > 0 {
+					continue
+				}
+				if pr.konst[i][0] == triTrue || (pr.mayImply(j, i) && pr.implies(j, 0, i, 0)) {
+					d := pr.p.add(SeverityWarning, "shadowed", b, "", pr.p.off(b, "source"),
+						"this rule can never write: "+quote(a.Label())+" (rules["+itoa(i)+"]) comes first, has the same source and destination, and matches whenever this one does (first match per destination wins)")
+					d.Rules = []string{a.Label()}
+					break
+				}
+			}
+		}
+		if !can(j) || pr.konst[j][0] == triFalse {
+			continue // it never matches: it shadows nothing
+		}
+		if len(pr.needed[j]) == 0 {
+			unfiled = append(unfiled, j)
 			continue
 		}
-		for i := 0; i < j; i++ {
-			a := &rules[i]
-			if !a.Active || !pr.ok[i] || a.Source != b.Source || a.Destination != b.Destination || a.CooldownMs > 0 ||
-				(a.Source == SourceSalesforceLogout && !a.Criteria.logoutOK()) {
-				continue
-			}
-			if pr.implies(j, 0, i, 0) {
-				d := pr.p.add(SeverityWarning, "shadowed", b, "", pr.p.off(b, "source"),
-					"this rule can never write: "+quote(a.Label())+" (rules["+itoa(i)+"]) comes first, has the same source and destination, and matches whenever this one does (first match per destination wins)")
-				d.Rules = []string{a.Label()}
-				break
+		key := pr.needed[j][0]
+		for _, id := range pr.needed[j][1:] {
+			if count[id] < count[key] {
+				key = id
 			}
 		}
+		filed[key] = append(filed[key], j)
 	}
 }
 
@@ -187,18 +278,48 @@ func (pr *prover) shadowing() {
 func (pr *prover) cycles() [][]int {
 	rules := pr.doc.Rules
 	n := len(rules)
-	// edges[i] = rules that provably fire on the change rule i writes.
-	edges := make([][]int, n)
-	for i := range rules {
-		if !rules[i].Active || !pr.ok[i] || rules[i].Value == "" {
+	// edges[i] = rules that provably fire on the change rule i writes. A rule
+	// that needs its new state to equal a name is filed under that name, so
+	// each write is compared with the rules that may fire on it.
+	type target struct {
+		src  Source
+		name string
+	}
+	named := map[target][]int{}
+	var others [numSources][]int
+	for j := range rules {
+		b := &rules[j]
+		if !b.Active || !pr.ok[j] || b.Value == "" {
 			continue
 		}
-		for j := range rules {
-			if !rules[j].Active || !pr.ok[j] || rules[j].Value == "" || !pr.triggeredBy(i, j) {
-				continue
-			}
-			edges[i] = append(edges[i], j)
+		o := OperandConnectNewState
+		if b.Source != SourceConnectStateChange {
+			o = OperandSalesforceNewState
 		}
+		if v, ok := requiredEqualText(b.Criteria, o); ok && b.Source != SourceSalesforceLogout {
+			named[target{b.Source, v}] = append(named[target{b.Source, v}], j)
+		} else if b.Source < numSources {
+			others[b.Source] = append(others[b.Source], j)
+		}
+	}
+	edges := make([][]int, n)
+	for i := range rules {
+		a := &rules[i]
+		if !a.Active || !pr.ok[i] || a.Value == "" {
+			continue
+		}
+		_, src := changeOperand(a)
+		for _, j := range named[target{src, a.Value}] {
+			if pr.triggeredBy(i, j) {
+				edges[i] = append(edges[i], j)
+			}
+		}
+		for _, j := range others[src] {
+			if pr.triggeredBy(i, j) {
+				edges[i] = append(edges[i], j)
+			}
+		}
+		slices.Sort(edges[i])
 	}
 	var cycles [][]int
 	seen := map[string]bool{}
@@ -337,6 +458,16 @@ func requiredEqual(c Criteria, o Operand) string {
 		})
 	}
 	return v
+}
+
+// requiredEqualText is requiredEqual when the text is not a number (a number
+// may be spelled several ways: "100" equals "100.0").
+func requiredEqualText(c Criteria, o Operand) (string, bool) {
+	v := requiredEqual(c, o)
+	if v == "" || TextValue(v).Kind != Text {
+		return "", false
+	}
+	return v, true
 }
 
 // cycleChangesState walks the cycle twice from the state its first rule

@@ -210,20 +210,20 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 				field = s.field + "Value"
 				what = "the static value " + quote(s.v.Str) + " is not a number"
 			}
+			off := n.off(field)
 			field = fieldPath(n.Path, field)
-			d := p.add(SeverityError, "not-numeric", r, field, p.off(r, field),
+			d := p.add(SeverityError, "not-numeric", r, field, off,
 				quote(c.Comparator.String())+" compares numbers, but "+what+"; the criterion could never be true. Use \"Equal to\" or \"Not equal to\" for names")
 			d.Value = s.v.Str
 			d.Allowed = []string{"Equal to", "Not equal to"}
 		}
 	}
 	if c.OperandA == OperandStatic && c.OperandB == OperandStatic {
-		field := fieldPath(n.Path, "operandA")
-		p.add(SeverityWarning, "constant-criterion", r, field, p.off(r, field),
+		p.add(SeverityWarning, "constant-criterion", r, fieldPath(n.Path, "operandA"), n.off("operandA"),
 			"both operands are static values, so the criterion is always "+boolWord(compareValues(c.Comparator, c.OperandAValue, c.OperandBValue) == matchYes))
 	}
 	field := fieldPath(n.Path, c.staticField())
-	off := p.off(r, field)
+	off := n.off(c.staticField())
 	// What a name missing from the catalogs means for the criterion.
 	mayNever := "so this criterion may never be true"
 	if c.Comparator == NotEqual {
