@@ -136,16 +136,27 @@ func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, 
 // Parse reads and checks a rules document. It reports every problem it finds,
 // each located; the document is usable only when there are no errors.
 func Parse(data []byte) (*Document, Diagnostics) {
+	p, doc := parse(data)
+	if doc == nil {
+		return nil, p.sorted()
+	}
+	validateDocument(p, doc)
+	return doc, p.sorted()
+}
+
+// parse reads a document's shape: its rules, catalogs and options, and the
+// problems of each (validateDocument checks the rest).
+func parse(data []byte) (*parser, *Document) {
 	p := &parser{data: data}
 	doc := &Document{}
 	top, jerr := parseJSON(data)
 	if jerr != nil {
 		p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
-		return nil, p.diags
+		return p, nil
 	}
 	if top.kind != jObject {
 		p.add(SeverityError, "type", nil, "", top.off, `a rules document is a JSON object with a "rules" array, got `+top.kindName())
-		return nil, p.diags
+		return p, nil
 	}
 	var rules *jnode
 	for i, key := range top.keys {
@@ -167,11 +178,11 @@ func Parse(data []byte) (*Document, Diagnostics) {
 	}
 	if rules == nil {
 		p.add(SeverityError, "missing-field", nil, "rules", top.off, `the document has no "rules" array`)
-		return nil, p.sorted()
+		return p, nil
 	}
 	if rules.kind != jArray {
 		p.add(SeverityError, "type", nil, "rules", rules.off, `"rules" must be an array of rules, got `+rules.kindName())
-		return nil, p.sorted()
+		return p, nil
 	}
 	p.ruleStart = make([]int, len(rules.vals))
 	p.fieldOffs = make([]map[string]int, len(rules.vals))
@@ -183,8 +194,7 @@ func Parse(data []byte) (*Document, Diagnostics) {
 		p.parseRule(&r, el)
 		doc.Rules = append(doc.Rules, r)
 	}
-	validateDocument(p, doc)
-	return doc, p.sorted()
+	return p, doc
 }
 
 // sorted puts the diagnostics in the order of the text they point at, as a

@@ -572,6 +572,9 @@ func (f *fuzzBytes) next() int {
 	return int(f.b[f.i-1])
 }
 
+// fuzzStates are the states FuzzGroups' rules write: names its criteria test, so that cycles form.
+var fuzzStates = []string{"Lunch", "Break", "Available", "Offline", "Sales"}
+
 var fuzzVocab = []any{"Lunch", "Break", "Available", "Offline", "Sales", "100", 100, 0, "", "OmniPushTimeout", 50, "1.5"}
 
 // fuzzCriteria builds a criteria tree (canonical JSON) from the bytes.
@@ -622,9 +625,22 @@ func FuzzGroups(f *testing.F) {
 		srcs := SourceLabels()
 		var rules []map[string]any
 		for k := 0; k < 2+len(tree)%7; k++ {
-			rules = append(rules, map[string]any{"name": "r" + itoa(k), "source": srcs[fb.next()%len(srcs)],
-				"criteria": fuzzCriteria(fb, 0), "destination": DestinationLabels()[fb.next()%2], "state": "X" + itoa(k),
-				"active": fb.next()%9 != 0})
+			r := map[string]any{"name": "r" + itoa(k), "source": srcs[fb.next()%len(srcs)],
+				"criteria": fuzzCriteria(fb, 0), "destination": DestinationLabels()[fb.next()%2], "state": fuzzStates[fb.next()%len(fuzzStates)],
+				"active": fb.next()%9 != 0}
+			if k > 0 && fb.next()%3 == 0 { // an earlier rule's criteria, alone or in a group: shadowing to find
+				prev := rules[fb.next()%k]
+				r["source"], r["destination"] = prev["source"], prev["destination"]
+				switch fb.next() % 3 {
+				case 0:
+					r["criteria"] = prev["criteria"]
+				case 1:
+					r["criteria"] = map[string]any{"all": []any{r["criteria"], prev["criteria"]}}
+				default:
+					prev["criteria"] = map[string]any{"any": []any{r["criteria"], prev["criteria"]}}
+				}
+			}
+			rules = append(rules, r)
 		}
 		data, err := json.Marshal(map[string]any{"rules": rules})
 		if err != nil {
@@ -634,6 +650,7 @@ func FuzzGroups(f *testing.F) {
 		if doc == nil {
 			t.Fatalf("no document from %s", data)
 		}
+		checkProofIndexes(t, data)
 		eng := New(doc)
 		ev := Event{Type: Source(1 + int(typ)%int(numSources-1)), NewState: s1, OldState: s2, RoutingProfile: s3, Reason: s4,
 			StatusAPIName: s1, ServiceChannel: s2, NextState: s2, HasNextState: typ&16 != 0,

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -305,4 +306,87 @@ func TestCriteriaString(t *testing.T) {
 	require.False(t, diags.HasErrors(), "%s", diags)
 	assert.Equal(t, `all(Connect Agent New State Equal to "Lunch", any(Salesforce New Workload Less than 2, "Sales" Not equal to Connect Routing Profile))`,
 		doc.Rules[0].Criterion())
+}
+
+// naiveShadowed is shadowing without its index: every earlier rule is tried.
+// It returns, for each shadowed rule, the rule that shadows it.
+func naiveShadowed(pr *prover) map[int]int {
+	rules := pr.doc.Rules
+	can := func(i int) bool {
+		r := &rules[i]
+		return r.Active && pr.ok[i] && (r.Source != SourceSalesforceLogout || r.Criteria.logoutOK())
+	}
+	out := map[int]int{}
+	for j := range rules {
+		if !can(j) {
+			continue
+		}
+		for i := 0; i < j; i++ {
+			a, b := &rules[i], &rules[j]
+			if !can(i) || pr.konst[i][0] == triFalse || a.Source != b.Source || a.Destination != b.Destination || a.CooldownMs > 0 {
+				continue
+			}
+			if pr.konst[i][0] == triTrue || pr.implies(j, 0, i, 0) {
+				out[j] = i
+				break
+			}
+		}
+	}
+	return out
+}
+
+// naiveEdges is the cycle search's edges without their index: every pair.
+func naiveEdges(pr *prover) [][]int {
+	rules := pr.doc.Rules
+	edges := make([][]int, len(rules))
+	for i := range rules {
+		for j := range rules {
+			if rules[i].Active && rules[j].Active && pr.ok[i] && pr.ok[j] && rules[i].Value != "" && rules[j].Value != "" && pr.triggeredBy(i, j) {
+				edges[i] = append(edges[i], j)
+			}
+		}
+	}
+	return edges
+}
+
+// checkProofIndexes asserts that the indexed proofs find what the naive ones do.
+func checkProofIndexes(t *testing.T, data []byte) {
+	t.Helper()
+	p, doc := parse(data)
+	if doc == nil {
+		return
+	}
+	pr := newProver(p, doc)
+	before := len(p.diags)
+	pr.shadowing()
+	got := map[int]int{}
+	for _, d := range p.diags[before:] {
+		for i := range doc.Rules {
+			if doc.Rules[i].Label() == d.Rules[0] && i < d.RuleIndex {
+				got[d.RuleIndex] = i
+				break
+			}
+		}
+	}
+	if want := naiveShadowed(pr); !assert.Equal(t, want, got, "shadowing") {
+		t.FailNow()
+	}
+	want, edges := naiveEdges(pr), pr.edges()
+	for i := range want {
+		if len(want[i]) != len(edges[i]) || (len(want[i]) > 0 && !assert.Equal(t, want[i], edges[i], "edges of rules[%d]", i)) {
+			t.Fatalf("edges of rules[%d]: %v, naive %v", i, edges[i], want[i])
+		}
+	}
+}
+
+func TestProofIndexesAgreeWithNaive(t *testing.T) {
+	files, err := filepath.Glob("../testdata/lint/*.json")
+	require.NoError(t, err)
+	more, _ := filepath.Glob("../testdata/rules/*.json")
+	for _, f := range append(files, more...) {
+		t.Run(filepath.Base(f), func(t *testing.T) { checkProofIndexes(t, fxRead(t, f)) })
+	}
+	for _, sh := range benchShapes {
+		t.Run(sh.name, func(t *testing.T) { checkProofIndexes(t, benchDoc(t, sh.rules(300))) })
+	}
 }

@@ -278,49 +278,7 @@ func (pr *prover) shadowing() {
 func (pr *prover) cycles() [][]int {
 	rules := pr.doc.Rules
 	n := len(rules)
-	// edges[i] = rules that provably fire on the change rule i writes. A rule
-	// that needs its new state to equal a name is filed under that name, so
-	// each write is compared with the rules that may fire on it.
-	type target struct {
-		src  Source
-		name string
-	}
-	named := map[target][]int{}
-	var others [numSources][]int
-	for j := range rules {
-		b := &rules[j]
-		if !b.Active || !pr.ok[j] || b.Value == "" {
-			continue
-		}
-		o := OperandConnectNewState
-		if b.Source != SourceConnectStateChange {
-			o = OperandSalesforceNewState
-		}
-		if v, ok := requiredEqualText(b.Criteria, o); ok && b.Source != SourceSalesforceLogout {
-			named[target{b.Source, v}] = append(named[target{b.Source, v}], j)
-		} else if b.Source < numSources {
-			others[b.Source] = append(others[b.Source], j)
-		}
-	}
-	edges := make([][]int, n)
-	for i := range rules {
-		a := &rules[i]
-		if !a.Active || !pr.ok[i] || a.Value == "" {
-			continue
-		}
-		_, src := changeOperand(a)
-		for _, j := range named[target{src, a.Value}] {
-			if pr.triggeredBy(i, j) {
-				edges[i] = append(edges[i], j)
-			}
-		}
-		for _, j := range others[src] {
-			if pr.triggeredBy(i, j) {
-				edges[i] = append(edges[i], j)
-			}
-		}
-		slices.Sort(edges[i])
-	}
+	edges := pr.edges()
 	var cycles [][]int
 	seen := map[string]bool{}
 	// Elementary cycles by depth-first search from each rule, visiting only
@@ -369,6 +327,56 @@ func (pr *prover) cycles() [][]int {
 		onPath[s] = false
 	}
 	return cycles
+}
+
+// edges returns, for each rule, the rules that provably fire on the change
+// it writes, in document order. A rule that needs its new state to equal a
+// name is filed under that name, so each write is compared only with the
+// rules that may fire on it.
+func (pr *prover) edges() [][]int {
+	rules := pr.doc.Rules
+	n := len(rules)
+	type target struct {
+		src  Source
+		name string
+	}
+	named := map[target][]int{}
+	var others [numSources][]int
+	for j := range rules {
+		b := &rules[j]
+		if !b.Active || !pr.ok[j] || b.Value == "" {
+			continue
+		}
+		o := OperandConnectNewState
+		if b.Source != SourceConnectStateChange {
+			o = OperandSalesforceNewState
+		}
+		if v, ok := requiredEqualText(b.Criteria, o); ok && b.Source != SourceSalesforceLogout {
+			named[target{b.Source, v}] = append(named[target{b.Source, v}], j)
+		} else if b.Source < numSources {
+			others[b.Source] = append(others[b.Source], j)
+		}
+	}
+	edges := make([][]int, n)
+	for i := range rules {
+		a := &rules[i]
+		if !a.Active || !pr.ok[i] || a.Value == "" {
+			continue
+		}
+		_, src := changeOperand(a)
+		for _, j := range named[target{src, a.Value}] {
+			if pr.triggeredBy(i, j) {
+				edges[i] = append(edges[i], j)
+			}
+		}
+		for _, j := range others[src] {
+			if pr.triggeredBy(i, j) {
+				edges[i] = append(edges[i], j)
+			}
+		}
+		slices.Sort(edges[i])
+	}
+	return edges
 }
 
 // maxCycleSearchSteps bounds the work of cycles (depth-first steps).
