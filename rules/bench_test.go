@@ -189,7 +189,8 @@ func BenchmarkEvaluate(b *testing.B) {
 
 // BenchmarkCompile: parsing, checking (lint's proofs included) and compiling
 // n rules of each shape from JSON (target: 1,000 groups rules ≤ 150 ms in the
-// browser; run it in wasm with the go_js_wasm_exec wrapper, see the README).
+// browser): in wasm under Node, GOOS=js GOARCH=wasm go test
+// -exec=$PWD/wasm/testdata/go_js_wasm_exec -run '^$' -bench Compile ./rules/).
 func BenchmarkCompile(b *testing.B) {
 	for _, sh := range benchShapes {
 		for _, n := range benchSizes {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -157,9 +158,7 @@ func TestFmtRefuses(t *testing.T) {
 // explain shows a criteria group as a tree: each member true, false, or not
 // evaluated.
 func TestExplainGroup(t *testing.T) {
-	dir := t.TempDir()
-	ev := filepath.Join(dir, "ev.json")
-	require.NoError(t, os.WriteFile(ev, []byte(`{"type":"Connect Agent State Change","oldState":"Available","newState":"Lunch","routingProfile":"Support"}`), 0o644))
+	ev := td("readme/connect-lunch-support.json")
 	code, out, errOut := runCLI("explain", td("rules/groups.json"), ev)
 	assert.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `✘ rules[0] "Sales lunch to Omni": criteria (all of 2) is false (criteria.all[1])
@@ -170,4 +169,21 @@ func TestExplainGroup(t *testing.T) {
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, `"path": "criteria.all[1]"`)
 	assert.Contains(t, out, `"result": "not-evaluated"`)
+}
+
+// The README shows real output: every lint, explain and fmt example in it is
+// what the command prints today.
+func TestReadmeExamples(t *testing.T) {
+	readme, err := os.ReadFile(td("../README.md"))
+	require.NoError(t, err)
+	t.Chdir(filepath.Join("..", "..", ".."))
+	re := regexp.MustCompile("(?s)```text\n\\$ bin/presencesync ((?:lint|explain|fmt) [^\n]*)\n(.*?)```")
+	blocks := re.FindAllStringSubmatch(string(readme), -1)
+	require.GreaterOrEqual(t, len(blocks), 4)
+	for _, b := range blocks {
+		t.Run(b[1], func(t *testing.T) {
+			_, out, _ := runCLI(strings.Fields(b[1])...)
+			assert.Equal(t, b[2], out)
+		})
+	}
 }
