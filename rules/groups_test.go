@@ -390,3 +390,20 @@ func TestProofIndexesAgreeWithNaive(t *testing.T) {
 		t.Run(sh.name, func(t *testing.T) { checkProofIndexes(t, benchDoc(t, sh.rules(300))) })
 	}
 }
+
+// A rule whose criteria could not be read (a document with errors, built
+// anyway) never matches and explains itself without failing.
+func TestRuleWithoutCriteria(t *testing.T) {
+	for _, r := range []fxRule{fxCanonical().with("criteria", nil), fxCanonical().with("criteria", fxAll()), fxCanonical().with("criteria", "x")} {
+		eng := fxEngineUnchecked(t, r)
+		ev := fxEvent(t, `{"type":"Connect Agent State Change","newState":"Lunch"}`)
+		d := eng.Evaluate(&ev, &Snapshot{})
+		assert.Equal(t, OutcomeNoMatch, d.Rules[0].Outcome)
+		assert.Empty(t, d.Actions)
+		assert.Equal(t, "the rule has no criteria: it never matches", d.Reason(0))
+		assert.Nil(t, d.Members(0))
+		_, err := json.Marshal(d)
+		require.NoError(t, err)
+		assert.Contains(t, d.Text(), "never matches")
+	}
+}

@@ -174,6 +174,9 @@ func (d *Decision) Reason(i int) string {
 		return `a Logout rule fires only when it tests "Salesforce Agent New State" "Equal to" "Offline" (its criterion, or a member of its top-level "all" group)`
 	}
 	var crit, why string
+	if len(r.Criteria) == 0 {
+		return "the rule has no criteria: it never matches"
+	}
 	if r.Criteria.isGroup() {
 		crit, why = groupReason(d.Members(i))
 	} else {
