@@ -171,6 +171,7 @@ const criteriaShape = `a criterion {"operandA": …, "comparator": …, "operand
 
 // parseCriteria reads a rule's "criteria" value into r.Criteria.
 func (p *parser) parseCriteria(r *Rule, n *jnode) {
+	r.Criteria = make(Criteria, 0, countNodes(n))
 	leaves := 0
 	deep := false
 	p.criteriaNode(r, n, criteriaField, 0, &leaves, &deep)
@@ -180,6 +181,21 @@ func (p *parser) parseCriteria(r *Rule, n *jnode) {
 				": split it into several rules")
 		d.Value = itoa(leaves)
 	}
+}
+
+// countNodes counts the nodes a criteria value may make (an upper bound).
+func countNodes(n *jnode) int {
+	c := 1
+	if n.kind == jObject {
+		for i, k := range n.keys {
+			if (k == "all" || k == "any") && n.vals[i].kind == jArray {
+				for _, m := range n.vals[i].vals {
+					c += countNodes(m)
+				}
+			}
+		}
+	}
+	return c
 }
 
 // criteriaNode reads one node of a criteria tree at path, depth groups deep.
@@ -277,15 +293,15 @@ func (p *parser) criterion(r *Rule, fields []jmember, path string, from int, off
 		offs[k] = int32(f.v.off) + 1
 		switch k {
 		case 0:
-			c.OperandA = Operand(p.picklist(r, fieldPath(path, f.key), f.v, operandLabels[:], "an operand"))
+			c.OperandA = Operand(p.picklist(r, path, f.key, f.v, operandLabels[:], "an operand"))
 		case 1:
-			c.OperandAValue = p.staticValue(r, fieldPath(path, f.key), f.v)
+			c.OperandAValue = p.staticValue(r, path, f.key, f.v)
 		case 2:
-			c.Comparator = Comparator(p.picklist(r, fieldPath(path, f.key), f.v, comparatorLabels[:], "a comparator"))
+			c.Comparator = Comparator(p.picklist(r, path, f.key, f.v, comparatorLabels[:], "a comparator"))
 		case 3:
-			c.OperandB = Operand(p.picklist(r, fieldPath(path, f.key), f.v, operandLabels[:], "an operand"))
+			c.OperandB = Operand(p.picklist(r, path, f.key, f.v, operandLabels[:], "an operand"))
 		case 4:
-			c.OperandBValue = p.staticValue(r, fieldPath(path, f.key), f.v)
+			c.OperandBValue = p.staticValue(r, path, f.key, f.v)
 		}
 	}
 	for _, k := range []int{0, 2, 3} {

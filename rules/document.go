@@ -363,9 +363,9 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 				p.add(SeverityError, "type", r, "active", v.off, "active must be true or false, got "+v.kindName())
 			}
 		case "source":
-			r.Source = Source(p.picklist(r, key, v, sourceLabels[:], "a source"))
+			r.Source = Source(p.picklist(r, "", key, v, sourceLabels[:], "a source"))
 		case "destination":
-			r.Destination = Destination(p.picklist(r, key, v, destinationLabels[:], "a destination"))
+			r.Destination = Destination(p.picklist(r, "", key, v, destinationLabels[:], "a destination"))
 		case "operandA", "operandAValue", "comparator", "operandB", "operandBValue", "criteria":
 			// below
 		case "cooldownMs":
@@ -451,32 +451,36 @@ func requiredHint(f string) string {
 	return " (the target state of the destination)"
 }
 
-func (p *parser) picklist(r *Rule, key string, v *jnode, labels []string, what string) int {
+// picklist reads a picklist value at path.key (the path is joined only for a
+// diagnostic: reading 1,000 rules builds no field names).
+func (p *parser) picklist(r *Rule, path, key string, v *jnode, labels []string, what string) int {
 	if v.kind != jString {
+		key = fieldPath(path, key)
 		d := p.add(SeverityError, "type", r, key, v.off, key+" must be a string, got "+v.kindName()+". Allowed: "+joinQuoted(labels[1:])+".")
 		d.Allowed = labels[1:]
 		return 0
 	}
 	n, ok := lookupLabel(labels, v.str)
 	if !ok {
-		d := p.add(SeverityError, "unknown-value", r, key, v.off, quote(v.str)+" is not "+what)
+		d := p.add(SeverityError, "unknown-value", r, fieldPath(path, key), v.off, quote(v.str)+" is not "+what)
 		p.allowed(d, v.str, labels[1:])
 	}
 	return n
 }
 
-func (p *parser) staticValue(r *Rule, key string, v *jnode) Value {
+func (p *parser) staticValue(r *Rule, path, key string, v *jnode) Value {
 	switch v.kind {
 	case jString:
 		return TextValue(v.str)
 	case jNumber:
 		f, err := strconv.ParseFloat(v.str, 64)
 		if err != nil {
-			p.add(SeverityError, "type", r, key, v.off, "the number "+v.str+" is out of range")
+			p.add(SeverityError, "type", r, fieldPath(path, key), v.off, "the number "+v.str+" is out of range")
 			return Value{}
 		}
 		return Value{Kind: Number, Str: v.str, Num: f}
 	}
+	key = fieldPath(path, key)
 	p.add(SeverityError, "type", r, key, v.off, key+" must be a string or a number, got "+v.kindName())
 	return Value{}
 }

@@ -152,6 +152,11 @@ func New(doc *Document) *Engine {
 	e.doc = &own
 	e.blank = make([]RuleTrace, len(e.rules))
 	e.crit = make([]compiledRule, len(e.rules))
+	total := 0
+	for i := range doc.Rules {
+		total += len(doc.Rules[i].Criteria)
+	}
+	e.nodes = make([]compiledNode, 0, total)
 	for i := range doc.Rules {
 		e.rules[i] = doc.Rules[i]
 		r := &e.rules[i]
