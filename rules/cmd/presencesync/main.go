@@ -4,6 +4,7 @@
 //	presencesync lint [--json] [--quiet] RULES.json...
 //	presencesync explain [--json] [--state SNAPSHOT.json] RULES.json EVENT.json
 //	presencesync simulate [--verbose] SCENARIO.json...
+//	presencesync fmt [-w] RULES.json
 package main
 
 import (
@@ -28,6 +29,9 @@ usage:
       evaluate one event: which rules match, why the others do not, what is written
   presencesync simulate [--verbose] SCENARIO.json...
       run scenarios against simulated platforms; ends with "N passed, M failed"
+  presencesync fmt [-w] RULES.json
+      rewrite a rules file in the canonical shape (criteria and state), keeping
+      the order, the names and every other field; -w writes the file back
 `
 
 func main() {
@@ -46,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return explain(args[1:], stdout, stderr)
 	case "simulate":
 		return simulate(args[1:], stdout, stderr)
+	case "fmt":
+		return format(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -255,6 +261,53 @@ func simulate(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
 	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+// format prints a rules file in the canonical shape, or with -w writes it
+// back (only when that changes it). A file that is not JSON, or that mixes
+// the two shapes in a rule, is refused with its errors, located.
+func format(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fmt", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	write := fs.Bool("w", false, "write the result to the file instead of printing it")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(files) != 1 {
+		fmt.Fprint(stderr, "presencesync fmt: give one rules file\n\n"+usage)
+		return 2
+	}
+	f := files[0]
+	data, err := os.ReadFile(f)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	out, diags := rules.Format(data)
+	if out == nil {
+		for _, d := range diags {
+			fmt.Fprintf(stderr, "%s: %s\n", f, d.String())
+		}
+		fmt.Fprintf(stderr, "%s: not rewritten: %s\n", f, plural(len(diags), "error"))
+		return 1
+	}
+	if !*write {
+		_, _ = stdout.Write(out)
+		return 0
+	}
+	if string(out) == string(data) {
+		return 0
+	}
+	info, err := os.Stat(f)
+	if err == nil {
+		err = os.WriteFile(f, out, info.Mode().Perm())
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, err)
 		return 1
 	}
 	return 0
