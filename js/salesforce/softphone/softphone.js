@@ -513,7 +513,9 @@
         status.waiting(d.message);
         return;
       }
-      const where = typeof d.ruleIndex === "number" && d.ruleIndex >= 0 ? `${whereInRules(rules, d.ruleIndex, d.rule, d.field)}: ` : "";
+      // A target missing from the org (unknown-state) is the rule's state: the record's Value__c.
+      const field = d.field || (d.code === "unknown-state" ? "state" : undefined);
+      const where = typeof d.ruleIndex === "number" && d.ruleIndex >= 0 ? `${whereInRules(rules, d.ruleIndex, d.rule, field)}: ` : "";
       status.fail(d.code, `${d.remote ? "(the writer tab) " : ""}${where}${d.message}`);
       if (d.code === "start-failed") status.set("Not syncing: presence sync could not start (below).");
     });

@@ -314,7 +314,7 @@ describe("the status line", () => {
     assert.equal(lastError().hidden, false);
     assert.match(lastError().textContent, /^Last error \d\d:\d\d:\d\d: write-failed: could not set Connect Agent State to "Lunch"$/);
     fire(sync, "error", { code: "unknown-state", rule: "Break to Omni", ruleIndex: 1, message: "\"Break\" is not a presence status of this org" });
-    assert.match(lastError().textContent, /^Last error \d\d:\d\d:\d\d \(2 errors since start\): unknown-state: record Break_to_Omni: "Break" is not a presence status of this org$/);
+    assert.match(lastError().textContent, /^Last error \d\d:\d\d:\d\d \(2 errors since start\): unknown-state: record Break_to_Omni, field Value__c: "Break" is not a presence status of this org$/);
     assert.equal(state(), "Syncing: 2 rules from records (this tab writes)", "an error does not stop the sync");
     const snap = window.PresenceSyncSoftphone.status.snapshot();
     assert.equal(snap.lastError.code, "unknown-state");
