@@ -275,6 +275,15 @@ describe("make salesforce", () => {
     assert.ok(!existsSync(path.join(out, "PresenceSync.zip")));
   });
 
+  test("lints the Presence Sync Rule records too and refuses a record the engine refuses, building nothing", async () => {
+    const root = mutated("customMetadata/PresenceSyncRule.Lunch_to_Omni.md-meta.xml", '<value xsi:type="xsd:string">Equal to</value>', '<value xsi:type="xsd:string">Less than</value>');
+    const out = tempDir();
+    const lines = /** @type {string[]} */ ([]);
+    await assert.rejects(build({ root, dist: inputs(), out, presencesync, log: (l) => lines.push(l) }), /the Presence Sync Rule records under customMetadata\/ have errors/);
+    assert.ok(lines.some((l) => /Lunch_to_Omni\.md-meta\.xml, field Operand_B_Value__c: error: "Less than" compares numbers/.test(l)), lines.join("\n"));
+    assert.ok(!existsSync(path.join(out, "PresenceSync.zip")));
+  });
+
   test("without presencesync it says how to get it", async () => {
     const dist = inputs();
     await assert.rejects(build(options(dist, { presencesync: path.join(tempDir(), "presencesync") })), /presencesync does not exist \(run make build\)/);
