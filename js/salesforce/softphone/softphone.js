@@ -3,29 +3,22 @@
  * presence-sync page glue, loaded by the PresenceSyncSoftphone Visualforce page from the
  * PresenceSync static resource, after connect-streams.js, wasm_exec.js and presence-sync.js.
  * It starts the CCP, loads the sync rules, starts presence sync through its public API
- * (PresenceSync.start, its events, PresenceSync.salesforce.*) and shows what is happening on
- * the page's status line. It decides nothing about syncing: that is the engine's job.
+ * (PresenceSync.start, its events, PresenceSync.salesforce.*) and shows what happens on the
+ * page's status line. It decides nothing about syncing: that is the engine's job.
  *
- * Reads window.PresenceSyncConfig (written by the page):
- *   mode                "lightning" | "classic"
- *   ccpContainerId      the element the CCP goes in
- *   statusElementId     the status line's element
- *   wasmUrl, rulesUrl   presence-sync.wasm and rules.json in the static resource
- *   catalogRemoteAction Visualforce Remoting name of PresenceSyncController.getCatalogRemote
- *   rulesRemoteAction   Visualforce Remoting name of PresenceSyncController.getRulesRemote
- *   lightningOrigin     (Lightning) the exact origin of the Presence Sync utility item, from
- *                       the PresenceSyncOrigins Apex class
+ * window.PresenceSyncConfig (written by the page): mode ("lightning" | "classic"),
+ * ccpContainerId, statusElementId, wasmUrl and rulesUrl (presence-sync.wasm and rules.json in
+ * the static resource), catalogRemoteAction and rulesRemoteAction (the Visualforce Remoting
+ * names of PresenceSyncController.getCatalogRemote and getRulesRemote), lightningOrigin (the
+ * exact origin of the Presence Sync utility item, from the PresenceSyncOrigins Apex class).
  *
  * Lightning: the page runs inside the Presence Sync utility item (aura/PresenceSyncBridge),
  * which passes its properties in the page's URL (?ccpUrl=...&logLevel=...&timeoutMs=...) and
  * its relay token after "#relay=". No call center, no Open CTI.
  * Salesforce Classic console: the page is the call center's softphone; its settings are the
- * call center's "Presence Sync" section:
- *   /reqPresenceSync/reqConnectCcpUrl     the Amazon Connect CCP URL
- *   /reqPresenceSync/reqLogLevel          error | warn | info | debug
- *   /reqPresenceSync/reqBridgeTimeoutMs   how long to wait for Omni-Channel to answer
- * An agent's browser can raise its own log level with
- *   localStorage.setItem("presenceSyncLogLevel", "debug")
+ * call center's "Presence Sync" section: /reqPresenceSync/reqConnectCcpUrl,
+ * /reqPresenceSync/reqLogLevel (error | warn | info | debug), /reqPresenceSync/reqBridgeTimeoutMs.
+ * An agent's browser can raise its own log level: localStorage.setItem("presenceSyncLogLevel", "debug").
  *
  * The rules: one Visualforce Remoting call at start (getRulesRemote) returns the active
  * Presence Sync Rule records that apply to the agent ({source, rules, records, criteriaJson,
@@ -74,19 +67,9 @@
   /** The record field behind each field of a rule as PresenceSyncRules writes it. */
   /** @type {Record<string, string>} */
   const RECORD_FIELDS = {
-    name: "MasterLabel",
-    active: "Active__c",
-    source: "Source__c",
-    destination: "Destination__c",
-    state: "Value__c",
-    value: "Value__c",
-    cooldownMs: "Cooldown_Ms__c",
-    description: "Description__c",
-    operandA: "Operand_A__c",
-    operandAValue: "Operand_A_Value__c",
-    comparator: "Comparator__c",
-    operandB: "Operand_B__c",
-    operandBValue: "Operand_B_Value__c",
+    name: "MasterLabel", active: "Active__c", source: "Source__c", destination: "Destination__c", state: "Value__c", value: "Value__c",
+    cooldownMs: "Cooldown_Ms__c", description: "Description__c", operandA: "Operand_A__c", operandAValue: "Operand_A_Value__c",
+    comparator: "Comparator__c", operandB: "Operand_B__c", operandBValue: "Operand_B_Value__c",
   };
 
   /** The keys of one criterion, each kept in its own field of a record without Criteria__c. */
@@ -244,20 +227,18 @@
       element.setAttribute("role", "status");
       element.setAttribute("aria-live", "polite");
       element.textContent = "";
-      parts.stateLine = doc.createElement("p");
-      parts.state = doc.createElement("span");
-      parts.elapsed = doc.createElement("span");
-      parts.elapsed.className = "ps-elapsed";
+      /** @param {string} tag @param {string} className @param {any} parent */
+      const make = (tag, className, parent) => {
+        const e = doc.createElement(tag);
+        e.className = className;
+        return parent.appendChild(e);
+      };
+      const stateLine = make("p", "ps-state", element);
+      parts.state = make("span", "", stateLine);
+      parts.elapsed = make("span", "ps-elapsed", stateLine);
       parts.elapsed.setAttribute("aria-hidden", "true");
-      parts.stateLine.appendChild(parts.state);
-      parts.stateLine.appendChild(parts.elapsed);
-      parts.problems = doc.createElement("ul");
-      parts.problems.className = "ps-problems";
-      parts.lastError = doc.createElement("p");
-      parts.lastError.className = "ps-last-error ps-error";
-      element.appendChild(parts.stateLine);
-      element.appendChild(parts.problems);
-      element.appendChild(parts.lastError);
+      parts.problems = make("ul", "ps-problems", element);
+      parts.lastError = make("p", "ps-last-error ps-error", element);
     }
 
     /** @param {number} ms */
