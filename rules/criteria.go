@@ -15,7 +15,7 @@ type Criterion struct {
 	OperandBValue Value
 }
 
-// Join is how a criteria group combines its members (DESIGN.md Semantics 15).
+// Join is how a criteria group combines its members (rules/SEMANTICS.md, section 15).
 type Join uint8
 
 // Joins.
@@ -29,7 +29,7 @@ var joinKeys = [...]string{"", "all", "any"}
 
 func (j Join) String() string { return joinKeys[j] }
 
-// Limits of a rule's criteria (DESIGN.md "Rules document").
+// Limits of a rule's criteria (README "Rules", rules/SEMANTICS.md section 15).
 const (
 	maxGroupDepth       = 4  // groups nested at most this deep
 	maxCriteriaPerRule  = 20 // criteria (not groups) in one rule

@@ -11,7 +11,7 @@ type Document struct {
 	Connect    ConnectCatalog    `json:"connect"`
 	Salesforce SalesforceCatalog `json:"salesforce"`
 	// Options is the document's "options" object as written (nil when absent):
-	// the browser options of DESIGN.md "Browser API"; those passed to start win.
+	// the browser options (js/API.md); those passed to start win.
 	Options []byte `json:"-"`
 }
 

@@ -230,7 +230,7 @@ type Action struct {
 // ActionStatus is where a write stands.
 type ActionStatus string
 
-// Action statuses (DESIGN.md "Browser API").
+// Action statuses (js/API.md, the action event).
 const (
 	StatusIssued     ActionStatus = "issued"
 	StatusApplied    ActionStatus = "applied"

@@ -1,7 +1,7 @@
 package rules
 
-// Format rewrites a rules document in the canonical shape (DESIGN.md "Rules
-// document"): a rule written in the record form gets its criterion's fields
+// Format rewrites a rules document in the canonical shape (README, "Rules"):
+// a rule written in the record form gets its criterion's fields
 // (operandA, operandAValue, comparator, operandB, operandBValue) gathered
 // into "criteria", where the first of them was, and its "value" renamed
 // "state". Everything else is kept as written: the order of rules and of

@@ -52,7 +52,7 @@ const (
 	OperandNewWorkload
 	OperandNewWorkloadPct
 	OperandConfiguredCapacity
-	// Added by this project (DESIGN.md Semantics 16).
+	// Added by this project (rules/SEMANTICS.md, section 16).
 	OperandChangeReason
 	OperandConfiguredInterruptibleCapacity
 	OperandPreviousInterruptibleWorkload
@@ -287,7 +287,7 @@ func IsOnContact(state string) bool { return contactStates[state] }
 const OfflineStatus = "Offline"
 
 // The reasons Salesforce gives for a presence status change and for a logout
-// (DESIGN.md Semantics 16: Omni-Channel's statusChanged and logout payloads).
+// (rules/SEMANTICS.md section 16: Omni-Channel's statusChanged and logout payloads).
 // "Salesforce Change Reason" reads them; lint warns on any other value.
 var (
 	statusChangeReasons = []string{"OmniManualStatusChange", "OmniToolkitStatusChange", "OmniPushTimeout",

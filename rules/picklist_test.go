@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// spellings returns the label and the spellings DESIGN.md tolerates: any
+// spellings returns the label and the spellings the parser tolerates: any
 // case, with or without spaces, '_' and '-'.
 func fxSpellings(label string) []string {
 	words := strings.Fields(label)
