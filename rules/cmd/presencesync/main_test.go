@@ -92,7 +92,7 @@ func TestExplain(t *testing.T) {
 
 	code, _, errOut := runCLI("explain", td("rules/default.json"))
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "give a rules file and an event file")
+	assert.Contains(t, errOut, "give the rules (a file or a folder of records) and an event file")
 }
 
 func TestFmt(t *testing.T) {
