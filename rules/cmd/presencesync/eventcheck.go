@@ -53,6 +53,13 @@ var eventFields = map[rules.Source][]string{
 	rules.SourceSalesforceWorkloadChanged: {"configuredCapacity", "previousWorkload", "newWorkload", "configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"},
 }
 
+// counterpart: the field of an event type that holds what another type's
+// field does (the state changed to).
+var counterpart = map[rules.Source]map[string]string{
+	rules.SourceSalesforceStateChange: {"newState": "statusApiName", "state": "statusApiName", "status": "statusApiName"},
+	rules.SourceConnectStateChange:    {"statusApiName": "newState", "statusName": "newState", "state": "newState"},
+}
+
 // allEventFields lists every canonical event field once, "type" first.
 func allEventFields() []string {
 	all := []string{"type"}
@@ -78,6 +85,9 @@ func eventFieldWarnings(path string, data []byte, src rules.Source) []warning {
 		w := warning{File: path, Code: "unknown-field", Field: m.Key}
 		w.Line, w.Column, w.snippet = rules.Locate(data, m.Off)
 		w.Suggestion = rules.Suggest(m.Key, own)
+		if c, ok := counterpart[src][m.Key]; ok {
+			w.Suggestion = c
+		}
 		if slices.Contains(all, m.Key) {
 			w.Code = "other-type-field"
 			w.Message = quote(m.Key) + " is a field of other events, not of a " + quote(src.String()) + " event"
@@ -89,6 +99,8 @@ func eventFieldWarnings(path string, data []byte, src rules.Source) []warning {
 		}
 		if w.Suggestion != "" {
 			w.Message += "; did you mean " + quote(w.Suggestion) + "?"
+		} else {
+			w.Message += "."
 		}
 		w.Message += " A " + quote(src.String()) + " event has " + strings.Join(own, ", ") + "."
 		ws = append(ws, w)
@@ -121,6 +133,8 @@ func stateFieldWarnings(path string, data []byte) []warning {
 		w.Message = quote(m.Key) + " is not a field of the known state, and is not read"
 		if w.Suggestion != "" {
 			w.Message += "; did you mean " + quote(w.Suggestion) + "?"
+		} else {
+			w.Message += "."
 		}
 		w.Message += " Fields: " + strings.Join(keys, ", ") + "."
 		ws = append(ws, w)

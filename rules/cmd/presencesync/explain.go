@@ -84,6 +84,14 @@ func explain(rulesPath, eventPath, statePath, catalog string, asJSON bool, stdou
 		d = out.Decisions[0]
 		warnings = append(warnings, operandWarnings(eventPath, statePath, eng, d)...)
 	}
+	for _, cmd := range out.Commands {
+		if cmd.Read && d == nil {
+			warnings = append(warnings, warning{File: eventPath, Code: "no-decision", Field: "statusId",
+				Message: "no decision: the engine first reads " + cmd.Destination.String() + " to name the status this event reports " +
+					"(its statusId is not in the catalog), and explain cannot answer a read: give the event its statusApiName, " +
+					"or the catalog the status (salesforce.statuses)"})
+		}
+	}
 	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
