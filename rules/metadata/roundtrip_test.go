@@ -28,10 +28,11 @@ func rulesDocuments(t *testing.T) map[string][]byte {
 			data, err := os.ReadFile(f)
 			require.NoError(t, err)
 			var probe struct {
-				Type string `json:"type"`
+				Type  string          `json:"type"`
+				Steps json.RawMessage `json:"steps"`
 			}
-			if json.Unmarshal(data, &probe) == nil && probe.Type != "" {
-				continue // an event
+			if json.Unmarshal(data, &probe) == nil && (probe.Type != "" || probe.Steps != nil) {
+				continue // an event, or a scenario
 			}
 			docs[strings.TrimPrefix(filepath.ToSlash(f), "../../")] = data
 		}

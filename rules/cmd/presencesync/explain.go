@@ -58,6 +58,11 @@ func explain(rulesPath, eventPath, statePath, catalog string, asJSON bool, stdou
 	}
 	ev, err := rules.DecodeEvent(evData)
 	if err != nil {
+		if ev.Type != rules.SourceNone { // a misspelt field may be why a field is missing
+			for _, w := range eventFieldWarnings(eventPath, evData, ev.Type) {
+				fmt.Fprintln(stderr, w.String())
+			}
+		}
 		fmt.Fprintln(stderr, eventError(eventPath, evData, err))
 		return 1
 	}

@@ -23,8 +23,9 @@ force-app/main/default): MasterLabel is the rule's name, Order__c its place (10,
 Operand B; a group, or a criterion those fields cannot hold exactly (a number as a Static
 Value), goes in Criteria__c as JSON. <Name> is derived from the rule's name; a record of
 DIR labelled with the rule's name keeps its Name, Profiles__c and protected. What records
-cannot hold is refused, located, and nothing is written: the document's catalogs and
-options go to the --catalog file; a DIR record no rule names stays unless --prune.`,
+cannot hold is refused, located, and nothing is written; the document's catalogs and
+options go to the --catalog file. A record of DIR that no rule names stops the export,
+unless --prune removes it.`,
 	define: func(fs *flag.FlagSet) func([]string, io.Writer, io.Writer) int {
 		catalog := fs.String("catalog", "", "write the document's catalogs, options, $schema and description (which records cannot hold) to `FILE`")
 		prune := fs.Bool("prune", false, "remove the records of DIR that no rule of the document names")
