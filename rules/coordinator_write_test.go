@@ -22,7 +22,7 @@ func TestCooldownBookkeeping(t *testing.T) {
 	for _, tc := range []struct {
 		at   int64
 		want Outcome
-		left int64
+		left int32
 	}{{3000, OutcomeCooling, 9000}, {11999, OutcomeCooling, 1}, {12000, OutcomeMatched, 0}} {
 		out = co.HandleEvent(tc.at, omniEv("Available", "OmniManualStatusChange"))
 		require.Len(t, out.Decisions, 1)

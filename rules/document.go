@@ -11,26 +11,26 @@ type Document struct {
 	Connect    ConnectCatalog    `json:"connect"`
 	Salesforce SalesforceCatalog `json:"salesforce"`
 	// Options is the document's "options" object as written (nil when absent):
-	// the browser options of DESIGN.md "Browser API"; those passed to start win.
+	// the browser options (js/API.md); those passed to start win.
 	Options []byte `json:"-"`
 }
 
-// Rule mirrors the CTI adapter's presence sync rule record.
+// Rule is one presence sync rule: when an event of Source makes Criteria
+// true, set Destination to Value. A document may write it in the seed's
+// canonical shape ("criteria" and "state") or in the CTI adapter's record form
+// (the criterion's fields at the rule's top level, "value" for the state):
+// both parse to the same Rule.
 type Rule struct {
-	Index         int         `json:"-"`
-	Name          string      `json:"name"`
-	Active        bool        `json:"active"`
-	Source        Source      `json:"source"`
-	OperandA      Operand     `json:"operandA"`
-	OperandAValue Value       `json:"operandAValue"`
-	Comparator    Comparator  `json:"comparator"`
-	OperandB      Operand     `json:"operandB"`
-	OperandBValue Value       `json:"operandBValue"`
-	Destination   Destination `json:"destination"`
-	Value         string      `json:"value"`
+	Index       int
+	Name        string
+	Active      bool
+	Source      Source
+	Criteria    Criteria
+	Destination Destination
+	Value       string // the target state ("state", or "value" in the record form)
 	// CooldownMs: after the rule issues a write it does not fire again for this
 	// long (Semantics 18); 0: no cooldown.
-	CooldownMs int64 `json:"cooldownMs,omitempty"`
+	CooldownMs int64
 }
 
 // Label is how messages refer to the rule: its name, else its index.
@@ -41,16 +41,9 @@ func (r *Rule) Label() string {
 	return "rules[" + strconv.Itoa(r.Index) + "]"
 }
 
-// Criterion renders the rule's criterion, e.g. `Connect Agent New State Equal to "Lunch"`.
-func (r *Rule) Criterion() string {
-	side := func(o Operand, v Value) string {
-		if o == OperandStatic {
-			return v.String()
-		}
-		return o.String()
-	}
-	return side(r.OperandA, r.OperandAValue) + " " + r.Comparator.String() + " " + side(r.OperandB, r.OperandBValue)
-}
+// Criterion renders the rule's criteria, e.g. `Connect Agent New State Equal to "Lunch"`
+// or `all(Connect Agent New State Equal to "Lunch", Connect Routing Profile Equal to "Sales")`.
+func (r *Rule) Criterion() string { return r.Criteria.String() }
 
 // ConnectState is one Amazon Connect agent state as agent.getAgentStates() reports it.
 type ConnectState struct {
@@ -83,8 +76,9 @@ type SalesforceCatalog struct {
 	ServiceChannels []ServiceChannel   `json:"serviceChannels,omitempty"`
 }
 
-var ruleFields = []string{"name", "active", "source", "operandA", "operandAValue", "comparator",
-	"operandB", "operandBValue", "destination", "value", "description", "cooldownMs"}
+// ruleFields are the keys of a rule: the canonical shape's, then the record form's.
+var ruleFields = []string{"name", "active", "source", "criteria", "destination", "state", "description", "cooldownMs",
+	"operandA", "operandAValue", "comparator", "operandB", "operandBValue", "value"}
 
 var documentFields = []string{"rules", "connect", "salesforce", "options", "$schema", "description"}
 
@@ -96,6 +90,23 @@ type parser struct {
 	// where each rule and each of its fields start, for located messages
 	ruleStart []int
 	fieldOffs []map[string]int
+	// dropped: rules part of whose criteria could not be read (lint's proofs skip them)
+	dropped []bool
+}
+
+// broken reports whether a rule's criteria have a problem that stops lint
+// from reasoning about them: a part that could not be read, a criterion
+// missing a field or with an unknown value.
+func (p *parser) broken(r *Rule) bool {
+	if len(r.Criteria) == 0 || (r.Index < len(p.dropped) && p.dropped[r.Index]) {
+		return true
+	}
+	for i := range r.Criteria {
+		if r.Criteria[i].Join == JoinNone && !r.Criteria[i].complete() {
+			return true
+		}
+	}
+	return false
 }
 
 // off returns where a rule's field starts, else where the rule starts, else -1.
@@ -125,16 +136,27 @@ func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, 
 // Parse reads and checks a rules document. It reports every problem it finds,
 // each located; the document is usable only when there are no errors.
 func Parse(data []byte) (*Document, Diagnostics) {
+	p, doc := parse(data)
+	if doc == nil {
+		return nil, p.sorted()
+	}
+	validateDocument(p, doc)
+	return doc, p.sorted()
+}
+
+// parse reads a document's shape: its rules, catalogs and options, and the
+// problems of each (validateDocument checks the rest).
+func parse(data []byte) (*parser, *Document) {
 	p := &parser{data: data}
 	doc := &Document{}
 	top, jerr := parseJSON(data)
 	if jerr != nil {
 		p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
-		return nil, p.diags
+		return p, nil
 	}
 	if top.kind != jObject {
 		p.add(SeverityError, "type", nil, "", top.off, `a rules document is a JSON object with a "rules" array, got `+top.kindName())
-		return nil, p.diags
+		return p, nil
 	}
 	var rules *jnode
 	for i, key := range top.keys {
@@ -156,14 +178,15 @@ func Parse(data []byte) (*Document, Diagnostics) {
 	}
 	if rules == nil {
 		p.add(SeverityError, "missing-field", nil, "rules", top.off, `the document has no "rules" array`)
-		return nil, p.sorted()
+		return p, nil
 	}
 	if rules.kind != jArray {
 		p.add(SeverityError, "type", nil, "rules", rules.off, `"rules" must be an array of rules, got `+rules.kindName())
-		return nil, p.sorted()
+		return p, nil
 	}
 	p.ruleStart = make([]int, len(rules.vals))
 	p.fieldOffs = make([]map[string]int, len(rules.vals))
+	p.dropped = make([]bool, len(rules.vals))
 	for i, el := range rules.vals {
 		p.ruleStart[i] = el.off
 		p.fieldOffs[i] = map[string]int{}
@@ -171,8 +194,7 @@ func Parse(data []byte) (*Document, Diagnostics) {
 		p.parseRule(&r, el)
 		doc.Rules = append(doc.Rules, r)
 	}
-	validateDocument(p, doc)
-	return doc, p.sorted()
+	return p, doc
 }
 
 // sorted puts the diagnostics in the order of the text they point at, as a
@@ -303,7 +325,8 @@ func (p *parser) allowed(d *Diagnostic, value string, allowed []string) {
 	d.Message += " Allowed: " + joinQuoted(allowed) + "."
 }
 
-// parseRule reads one rule object; offsets of each field are kept for validation.
+// parseRule reads one rule object, in either shape; offsets of each field are
+// kept for validation.
 func (p *parser) parseRule(r *Rule, n *jnode) {
 	if n.kind != jObject {
 		p.add(SeverityError, "type", r, "", n.off, "a rule must be a JSON object, got "+n.kindName())
@@ -311,9 +334,13 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 	}
 	offs := p.fieldOffs[r.Index]
 	fields := map[string]*jnode{}
+	var record []jmember // the record form's criterion fields, at the top level
 	for i, key := range n.keys {
 		offs[key] = n.vals[i].off
 		fields[key] = n.vals[i]
+		if isCriterionField(key) {
+			record = append(record, jmember{key, n.vals[i], n.koffs[i]})
+		}
 	}
 	// Name first, so every later message can name the rule.
 	if v, ok := fields["name"]; ok {
@@ -323,6 +350,8 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 			p.add(SeverityError, "type", r, "name", v.off, "the name must be a string, got "+v.kindName())
 		}
 	}
+	crit, hasCriteria := fields["criteria"]
+	_, hasState := fields["state"]
 	for i, key := range n.keys {
 		v := n.vals[i]
 		switch key {
@@ -334,46 +363,78 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 				p.add(SeverityError, "type", r, "active", v.off, "active must be true or false, got "+v.kindName())
 			}
 		case "source":
-			r.Source = Source(p.picklist(r, key, v, sourceLabels[:], "a source"))
-		case "operandA":
-			r.OperandA = Operand(p.picklist(r, key, v, operandLabels[:], "an operand"))
-		case "operandB":
-			r.OperandB = Operand(p.picklist(r, key, v, operandLabels[:], "an operand"))
-		case "comparator":
-			r.Comparator = Comparator(p.picklist(r, key, v, comparatorLabels[:], "a comparator"))
+			r.Source = Source(p.picklist(r, "", key, v, sourceLabels[:], "a source"))
 		case "destination":
-			r.Destination = Destination(p.picklist(r, key, v, destinationLabels[:], "a destination"))
-		case "operandAValue":
-			r.OperandAValue = p.staticValue(r, key, v)
-		case "operandBValue":
-			r.OperandBValue = p.staticValue(r, key, v)
+			r.Destination = Destination(p.picklist(r, "", key, v, destinationLabels[:], "a destination"))
+		case "operandA", "operandAValue", "comparator", "operandB", "operandBValue", "criteria":
+			// below
 		case "cooldownMs":
 			if f, ok := wholeMs(v); ok {
 				r.CooldownMs = f
 			} else {
 				p.add(SeverityError, "type", r, key, v.off, "cooldownMs is how long (in milliseconds) the rule stays quiet after it writes: a whole number from 0 to "+itoa(maxCooldownMs)+", got "+describeNode(v))
 			}
-		case "value":
+		case "state", "value":
+			if key == "value" && hasState {
+				d := p.add(SeverityError, "mixed-shape", r, key, n.koffs[i], `the rule has both "state" and "value", two names for its target state: keep "state" (the canonical shape) or "value" (the record form), not both`)
+				d.Value = key
+				continue
+			}
 			if v.kind == jString {
 				r.Value = v.str
 			} else {
-				p.add(SeverityError, "type", r, "value", v.off, "value is the target state's name and must be a string, got "+v.kindName())
+				p.add(SeverityError, "type", r, key, v.off, key+" is the target state's name and must be a string, got "+v.kindName())
 			}
 		default:
 			d := p.add(SeverityError, "unknown-field", r, key, n.koffs[i], quote(key)+" is not a field of a rule")
 			p.allowed(d, key, ruleFields)
 		}
 	}
-	for _, f := range []string{"source", "operandA", "comparator", "operandB", "destination", "value"} {
+	switch {
+	case hasCriteria && len(record) > 0:
+		f := record[0]
+		d := p.add(SeverityError, "mixed-shape", r, f.key, f.koff, `the rule has both "criteria" and `+quote(f.key)+
+			`: write its criterion once, inside "criteria" (the canonical shape) or as the record form's top-level operandA, comparator and operandB, not both`)
+		d.Value = f.key
+		p.parseCriteria(r, crit)
+	case hasCriteria:
+		p.parseCriteria(r, crit)
+	case len(record) > 0:
+		var offs [len(criterionFields) + 1]int32
+		r.Criteria = Criteria{{Path: recordCriterionPath, End: 1, Criterion: p.criterion(r, record, recordCriterionPath, n.off, &offs)}}
+		r.Criteria[0].offs = offs
+	default:
+		p.add(SeverityError, "missing-field", r, criteriaField, n.off, `the rule has no criteria: give it "criteria", such as {"operandA": "Connect Agent New State", "comparator": "Equal to", "operandB": "Static Value", "operandBValue": "Lunch"}`)
+	}
+	for _, f := range []string{"source", "destination"} {
 		if _, ok := fields[f]; !ok {
 			p.add(SeverityError, "missing-field", r, f, n.off, "the rule has no "+f+requiredHint(f))
 		}
 	}
+	if _, hasValue := fields["value"]; !hasState && !hasValue {
+		target := "state"
+		if len(record) > 0 && !hasCriteria {
+			target = "value" // the record form's name for it
+		}
+		p.add(SeverityError, "missing-field", r, target, n.off, "the rule has no "+target+requiredHint(target))
+	}
 	if _, ok := fields["name"]; !ok {
 		p.add(SeverityWarning, "missing-field", r, "name", n.off, "the rule has no name; messages will call it "+r.Label())
 	}
-	p.staticPresence(r, r.OperandA, "operandAValue", fields, n.off)
-	p.staticPresence(r, r.OperandB, "operandBValue", fields, n.off)
+}
+
+// targetField is the key of the rule's target state, as written: "state", or
+// the record form's "value".
+func (p *parser) targetField(r *Rule) string {
+	if r.Index < len(p.fieldOffs) {
+		if _, ok := p.fieldOffs[r.Index]["state"]; ok {
+			return "state"
+		}
+		if _, ok := p.fieldOffs[r.Index]["value"]; ok {
+			return "value"
+		}
+	}
+	return "state"
 }
 
 func requiredHint(f string) string {
@@ -390,43 +451,36 @@ func requiredHint(f string) string {
 	return " (the target state of the destination)"
 }
 
-func (p *parser) staticPresence(r *Rule, o Operand, field string, fields map[string]*jnode, from int) {
-	v, has := fields[field]
-	side := field[:len("operandA")]
-	switch {
-	case o == OperandStatic && !has:
-		p.add(SeverityError, "missing-field", r, field, from, side+` is "Static Value" but the rule has no `+field+", the value to compare with")
-	case o != OperandStatic && o != OperandNone && has:
-		p.add(SeverityWarning, "ignored-field", r, field, v.off, field+" is ignored because "+side+" is "+quote(o.String())+", not \"Static Value\"")
-	}
-}
-
-func (p *parser) picklist(r *Rule, key string, v *jnode, labels []string, what string) int {
+// picklist reads a picklist value at path.key (the path is joined only for a
+// diagnostic: reading 1,000 rules builds no field names).
+func (p *parser) picklist(r *Rule, path, key string, v *jnode, labels []string, what string) int {
 	if v.kind != jString {
+		key = fieldPath(path, key)
 		d := p.add(SeverityError, "type", r, key, v.off, key+" must be a string, got "+v.kindName()+". Allowed: "+joinQuoted(labels[1:])+".")
 		d.Allowed = labels[1:]
 		return 0
 	}
 	n, ok := lookupLabel(labels, v.str)
 	if !ok {
-		d := p.add(SeverityError, "unknown-value", r, key, v.off, quote(v.str)+" is not "+what)
+		d := p.add(SeverityError, "unknown-value", r, fieldPath(path, key), v.off, quote(v.str)+" is not "+what)
 		p.allowed(d, v.str, labels[1:])
 	}
 	return n
 }
 
-func (p *parser) staticValue(r *Rule, key string, v *jnode) Value {
+func (p *parser) staticValue(r *Rule, path, key string, v *jnode) Value {
 	switch v.kind {
 	case jString:
 		return TextValue(v.str)
 	case jNumber:
 		f, err := strconv.ParseFloat(v.str, 64)
 		if err != nil {
-			p.add(SeverityError, "type", r, key, v.off, "the number "+v.str+" is out of range")
+			p.add(SeverityError, "type", r, fieldPath(path, key), v.off, "the number "+v.str+" is out of range")
 			return Value{}
 		}
 		return Value{Kind: Number, Str: v.str, Num: f}
 	}
+	key = fieldPath(path, key)
 	p.add(SeverityError, "type", r, key, v.off, key+" must be a string or a number, got "+v.kindName())
 	return Value{}
 }

@@ -5,7 +5,8 @@ import (
 )
 
 // Engine is a compiled rules document: compile once, evaluate many.
-// It is immutable and safe for concurrent use.
+// It is immutable and safe for concurrent use. It shares nothing with the
+// document it was built from.
 type Engine struct {
 	doc      *Document
 	rules    []Rule
@@ -16,69 +17,108 @@ type Engine struct {
 	blank []RuleTrace
 	// crit is what evaluation reads of each rule, packed: the rules of one
 	// source are walked without touching the rest of the Rule records.
-	crit []criterion
+	crit []compiledRule
+	// nodes holds every rule's criteria, flat: a rule's root is nodes[crit[i].root],
+	// a group's members follow it up to its end.
+	nodes []compiledNode
 	// plans: per source, how to evaluate it without testing every rule.
 	plans [numSources]sourcePlan
 }
 
 // sourcePlan evaluates the rules of one source. The common rule shape,
-// "<a name operand> Equal to <static text>", is indexed: one map look-up per
-// operand finds the rules that match, and every other indexed rule is known
-// not to match without being tested (its trace entry starts as no-match).
-// The remaining rules are tested one by one. Both lists are in document order
-// and are merged, so first-match-per-destination holds across them.
+// "<a name operand> Equal to <static text>" (as the criterion, or as a member
+// of a top-level "all" group), is indexed: one map look-up per operand finds
+// the rules whose indexed criterion is true, and every other indexed rule is
+// known not to match without being tested (its trace entry starts as
+// no-match). The remaining rules are tested one by one. Both lists are in
+// document order and are merged, so first-match-per-destination holds across
+// them.
 type sourcePlan struct {
 	blank  []RuleTrace // the trace before evaluation: indexed rules no-match, others by outcome
 	linear []int32     // rules tested one by one
 	eq     [numIndexed]map[string][]int32
 }
 
-// The name operands that can be indexed.
-const numIndexed = 4
+// The name operands that can be indexed: those that always read as text. A
+// group is indexed on its member with the first of them in this order: the
+// states that tell events apart before the operands that scope rules (a
+// routing profile is typically shared by many rules).
+const numIndexed = 7
+
+var slotOperand = [numIndexed]Operand{OperandConnectNewState, OperandSalesforceNewState, OperandServiceChannel,
+	OperandConnectOldState, OperandConnectNextState, OperandChangeReason, OperandConnectRoutingProfile}
 
 func indexSlot(o Operand) int {
-	switch o {
-	case OperandConnectNewState:
-		return 0
-	case OperandConnectOldState:
-		return 1
-	case OperandSalesforceNewState:
-		return 2
-	case OperandServiceChannel:
-		return 3
+	for i, s := range slotOperand {
+		if s == o {
+			return i
+		}
 	}
 	return -1
 }
 
-var slotOperand = [numIndexed]Operand{OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState, OperandServiceChannel}
-
-// indexable returns the operand slot and the static text of a rule of the
-// indexed shape, else -1. Numeric statics are not indexed: "100" must equal
-// a state spelled "100.0", which only a numeric comparison sees.
-func indexable(r *Rule) (int, string) {
-	if r.Comparator != Equal {
+// indexableCriterion returns the operand slot and the static text of a
+// criterion of the indexed shape, else -1. Numeric statics are not indexed:
+// "100" must equal a state spelled "100.0", which only a numeric comparison sees.
+func indexableCriterion(c *Criterion) (int, string) {
+	if c.Comparator != Equal {
 		return -1, ""
 	}
-	if slot := indexSlot(r.OperandA); slot >= 0 && r.OperandB == OperandStatic && r.OperandBValue.Kind == Text {
-		return slot, r.OperandBValue.Str
+	if slot := indexSlot(c.OperandA); slot >= 0 && c.OperandB == OperandStatic && c.OperandBValue.Kind == Text {
+		return slot, c.OperandBValue.Str
 	}
-	if slot := indexSlot(r.OperandB); slot >= 0 && r.OperandA == OperandStatic && r.OperandAValue.Kind == Text {
-		return slot, r.OperandAValue.Str
+	if slot := indexSlot(c.OperandB); slot >= 0 && c.OperandA == OperandStatic && c.OperandAValue.Kind == Text {
+		return slot, c.OperandAValue.Str
 	}
 	return -1, ""
 }
 
-// criterion is the part of a rule evaluation reads.
-type criterion struct {
+// indexable returns how a rule can be indexed: the slot and text of its
+// criterion, or of the member of its top-level "all" group whose slot comes
+// first (then a hit still evaluates the group), else slot -1.
+func indexable(c Criteria) (slot int, key string, group bool) {
+	if len(c) == 0 {
+		return -1, "", false
+	}
+	switch c[0].Join {
+	case JoinNone:
+		slot, key = indexableCriterion(&c[0].Criterion)
+		return slot, key, false
+	case JoinAll:
+		slot = -1
+		c.members(0, func(m int) bool {
+			if c[m].Join == JoinNone {
+				if s, k := indexableCriterion(&c[m].Criterion); s >= 0 && (slot < 0 || s < slot) {
+					slot, key = s, k
+				}
+			}
+			return true
+		})
+		return slot, key, true
+	}
+	return -1, "", false
+}
+
+// compiledRule is the part of a rule evaluation reads.
+type compiledRule struct {
+	root     int32 // its criteria's root in Engine.nodes; -1: none (a rule Parse rejected)
+	dst      Destination
+	logoutOK bool // for a Logout rule: it tests New State = "Offline" (Semantics 4)
+	evalHit  bool // an index hit still evaluates the criteria (a group)
+}
+
+// compiledNode is one node of a rule's criteria.
+type compiledNode struct {
+	join       Join
 	a, b       Operand
 	cmp        Comparator
-	dst        Destination
-	logoutOK   bool // for a Logout rule: New State = "Offline", the only criterion that can match
+	end        int32 // index in Engine.nodes after this node's members
 	aVal, bVal Value
 }
 
 // Compile parses and checks a document and builds an engine. With errors it
-// returns a *Error with code invalid-rules listing every problem.
+// returns a *Error with code invalid-rules listing every problem. It does not
+// change its input.
 func Compile(data []byte) (*Engine, error) {
 	doc, diags := Parse(data)
 	if diags.HasErrors() {
@@ -99,22 +139,45 @@ func invalidRules(diags Diagnostics) *Error {
 }
 
 // New builds an engine from a parsed document (which should have no errors).
+// It copies what it keeps: the document is not changed, and changing it
+// afterwards does not change the engine.
 func New(doc *Document) *Engine {
-	e := &Engine{doc: doc, rules: doc.Rules}
+	e := &Engine{rules: make([]Rule, len(doc.Rules))}
+	own := *doc
+	own.Rules = e.rules
+	own.Connect.States = append([]ConnectState(nil), doc.Connect.States...)
+	own.Salesforce.Statuses = append([]SalesforceStatus(nil), doc.Salesforce.Statuses...)
+	own.Salesforce.ServiceChannels = append([]ServiceChannel(nil), doc.Salesforce.ServiceChannels...)
+	own.Options = append([]byte(nil), doc.Options...)
+	e.doc = &own
 	e.blank = make([]RuleTrace, len(e.rules))
-	e.crit = make([]criterion, len(e.rules))
-	for i := range e.rules {
+	e.crit = make([]compiledRule, len(e.rules))
+	total := 0
+	for i := range doc.Rules {
+		total += len(doc.Rules[i].Criteria)
+	}
+	e.nodes = make([]compiledNode, 0, total)
+	for i := range doc.Rules {
+		e.rules[i] = doc.Rules[i]
 		r := &e.rules[i]
 		r.Index = i
+		r.Criteria = r.Criteria.clone()
 		if r.Active && r.Source > SourceNone && r.Source < numSources {
 			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
 		}
-		e.blank[i].Index = i
+		e.blank[i].Index = int32(i)
 		if !r.Active {
 			e.blank[i].Outcome = OutcomeInactive
 		}
-		e.crit[i] = criterion{a: r.OperandA, b: r.OperandB, cmp: r.Comparator, dst: r.Destination,
-			logoutOK: isLogoutCriterion(r), aVal: r.OperandAValue, bVal: r.OperandBValue}
+		e.crit[i] = compiledRule{root: -1, dst: r.Destination, logoutOK: r.Criteria.logoutOK(), evalHit: r.Criteria.isGroup()}
+		if len(r.Criteria) > 0 {
+			e.crit[i].root = int32(len(e.nodes))
+		}
+		base := int32(len(e.nodes))
+		for _, n := range r.Criteria {
+			e.nodes = append(e.nodes, compiledNode{join: n.Join, a: n.OperandA, b: n.OperandB, cmp: n.Comparator,
+				end: base + int32(n.End), aVal: n.OperandAValue, bVal: n.OperandBValue})
+		}
 	}
 	for src := SourceConnectStateChange; src < numSources; src++ {
 		p := &e.plans[src]
@@ -125,7 +188,7 @@ func New(doc *Document) *Engine {
 				p.blank[idx].Outcome = OutcomeNotLogout
 				continue
 			}
-			slot, key := indexable(r)
+			slot, key, _ := indexable(r.Criteria)
 			if slot < 0 {
 				p.linear = append(p.linear, idx)
 				continue
@@ -149,132 +212,6 @@ func (e *Engine) Rules() []Rule { return e.rules }
 // Warnings returns the warnings found while compiling.
 func (e *Engine) Warnings() Diagnostics { return e.warnings }
 
-// Outcome is what became of one rule for one event.
-type Outcome uint8
-
-// Outcomes.
-const (
-	OutcomeOtherSource Outcome = iota // the rule listens to another source
-	OutcomeInactive
-	OutcomeNoMatch     // the criterion is false
-	OutcomeUnavailable // an operand has no value (e.g. a percentage with capacity 0)
-	OutcomeNotNumeric  // an ordering comparator met a non-number
-	OutcomeNotLogout   // a Logout rule whose criterion is not New State = "Offline"
-	OutcomeMatched     // the rule matched and its action is the one for its destination
-	OutcomeShadowed    // the rule matched but an earlier rule already won its destination
-	OutcomeCooling     // the rule matched but is cooling down (Semantics 18): as if it had not matched
-)
-
-var outcomeNames = [...]string{"other-source", "inactive", "no-match", "unavailable", "not-numeric", "not-logout", "matched", "shadowed", "cooling"}
-
-func (o Outcome) String() string { return outcomeNames[o] }
-
-// RuleTrace says whether one rule matched and, if not, why. It holds no
-// pointers and no text: a decision's trace is one flat allocation, whatever
-// the number of rules. Names, reasons and the operand values are derived when
-// the decision is rendered (Decision.Rule, Decision.Reason, Decision.Operands),
-// from the event and snapshot the decision keeps.
-type RuleTrace struct {
-	Index   int     `json:"index"`
-	Outcome Outcome `json:"-"`
-	Winner  int     `json:"-"` // for shadowed rules: the index of the rule that won
-	// CoolLeftMs: for a rule cooling down, how long until it may fire again.
-	CoolLeftMs int64 `json:"-"`
-}
-
-// Cooldown says which rules are cooling down (Semantics 18): rule i matches
-// as if it had not while Now < Until[i]. The zero value: none is.
-type Cooldown struct {
-	Now   int64
-	Until []int64 // indexed by rule; shorter than the rules, or nil: the rest are not cooling
-}
-
-func (c Cooldown) left(rule int32) int64 {
-	if int(rule) < len(c.Until) && c.Until[rule] > c.Now {
-		return c.Until[rule] - c.Now
-	}
-	return 0
-}
-
-// Matched reports whether the rule's criterion was true.
-func (t RuleTrace) Matched() bool {
-	return t.Outcome == OutcomeMatched || t.Outcome == OutcomeShadowed
-}
-
-// considered reports whether the rule's operands were read for this event.
-func (t RuleTrace) considered() bool {
-	return t.Outcome >= OutcomeNoMatch && t.Outcome != OutcomeNotLogout
-}
-
-// Rule returns the rule of trace entry i.
-func (d *Decision) Rule(i int) *Rule { return &d.eng.rules[d.Rules[i].Index] }
-
-// Operands returns what the operands of trace entry i read (Unavailable for
-// rules whose criterion was not tested).
-func (d *Decision) Operands(i int) (a, b Value) {
-	t := d.Rules[i]
-	if !t.considered() {
-		return Value{}, Value{}
-	}
-	r := d.Rule(i)
-	return readOperand(r.OperandA, r.OperandAValue, &d.Event, &d.Snapshot),
-		readOperand(r.OperandB, r.OperandBValue, &d.Event, &d.Snapshot)
-}
-
-// Reason explains the outcome of trace entry i in words.
-func (d *Decision) Reason(i int) string {
-	t := d.Rules[i]
-	r := d.Rule(i)
-	switch t.Outcome {
-	case OutcomeOtherSource:
-		return "listens to " + quote(r.Source.String())
-	case OutcomeInactive:
-		return "inactive"
-	case OutcomeNotLogout:
-		return `a Logout rule fires only on "Salesforce Agent New State" "Equal to" "Offline"`
-	}
-	a, b := d.Operands(i)
-	crit := describe(r.OperandA, a) + " " + comparatorSymbols[r.Comparator] + " " + describe(r.OperandB, b)
-	switch t.Outcome {
-	case OutcomeMatched:
-		return crit + " is true: write " + r.Destination.String() + " = " + quote(r.Value)
-	case OutcomeShadowed:
-		return crit + " is true, but rules[" + strconv.Itoa(t.Winner) + "] already decided " + r.Destination.String() + " (first match wins)"
-	case OutcomeCooling:
-		return crit + " is true, but the rule is cooling down (" + durationText(t.CoolLeftMs) + " left of its " +
-			durationText(r.CooldownMs) + " cooldown): the next rule for " + r.Destination.String() + " is considered"
-	case OutcomeUnavailable:
-		return crit + " cannot be tested: " + unavailableWhy(r, a, b)
-	case OutcomeNotNumeric:
-		return crit + " is false: " + quote(r.Comparator.String()) + " needs numbers on both sides"
-	}
-	return crit + " is false"
-}
-
-func unavailableWhy(r *Rule, a, b Value) string {
-	for _, s := range []struct {
-		o Operand
-		v Value
-	}{{r.OperandA, a}, {r.OperandB, b}} {
-		if s.v.Kind == Unavailable {
-			switch s.o {
-			case OperandNewWorkloadPct, OperandPreviousWorkloadPct:
-				return s.o.String() + " is unavailable (configured capacity is unknown or not above 0)"
-			default:
-				return s.o.String() + " is unavailable (not reported yet)"
-			}
-		}
-	}
-	return "an operand is unavailable"
-}
-
-func describe(o Operand, v Value) string {
-	if o == OperandStatic {
-		return v.String()
-	}
-	return o.String() + " (" + v.String() + ")"
-}
-
 // Action is a write a rule asks for, and what became of it.
 type Action struct {
 	ID               int64        `json:"id,omitempty"`
@@ -293,7 +230,7 @@ type Action struct {
 // ActionStatus is where a write stands.
 type ActionStatus string
 
-// Action statuses (DESIGN.md "Browser API").
+// Action statuses (js/API.md, the action event).
 const (
 	StatusIssued     ActionStatus = "issued"
 	StatusApplied    ActionStatus = "applied"
@@ -353,20 +290,7 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 		return
 	}
 	p := &e.plans[ev.Type]
-
-	// Each operand is read once per event, not once per rule.
-	var known [OperandStatic]Value
-	var have [OperandStatic]bool
-	read := func(o Operand, static Value) Value {
-		if o >= OperandStatic {
-			return static
-		}
-		if !have[o] {
-			known[o] = readOperand(o, static, ev, snap)
-			have[o] = true
-		}
-		return known[o]
-	}
+	oc := operandCache{ev: ev, snap: snap}
 	// The candidate lists, each in document order: the rules tested one by one,
 	// and for each indexed operand the rules whose static text is its value.
 	var lists [numIndexed + 1][]int32
@@ -376,7 +300,7 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 		if m == nil {
 			continue
 		}
-		if hits := m[read(slotOperand[slot], Value{}).text()]; len(hits) > 0 {
+		if hits := m[oc.read(slotOperand[slot], Value{}).text()]; len(hits) > 0 {
 			lists[n] = hits
 			n++
 		}
@@ -386,7 +310,7 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 	found := 0
 	var pos [numIndexed + 1]int
 	for {
-		// Next rule in document order among the lists (k-way merge of ≤ 5).
+		// Next rule in document order among the lists (k-way merge of ≤ 8).
 		best := -1
 		for l := 0; l < n; l++ {
 			if pos[l] < len(lists[l]) && (best < 0 || lists[l][pos[l]] < lists[best][pos[best]]) {
@@ -400,14 +324,17 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 		pos[best]++
 		c := &e.crit[idx]
 		t := &d.Rules[idx]
-		m := matchYes // an index hit is a match
-		if best == 0 {
-			m = compareValues(c.cmp, read(c.a, c.aVal), read(c.b, c.bVal))
+		m := matchYes // an index hit on a lone criterion is a match
+		if best == 0 || c.evalHit {
+			m = matchNo
+			if c.root >= 0 {
+				m = e.eval(c.root, &oc)
+			}
 		}
 		if m == matchYes {
 			if left := cool.left(idx); left > 0 {
 				t.Outcome = OutcomeCooling
-				t.CoolLeftMs = left
+				t.CoolLeftMs = int32(min(left, maxCooldownMs))
 				continue
 			}
 		}
@@ -421,7 +348,7 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 				found++
 			} else {
 				t.Outcome = OutcomeShadowed
-				t.Winner = won[c.dst] - 1
+				t.Winner = int32(won[c.dst] - 1)
 			}
 		case matchUnavailable:
 			t.Outcome = OutcomeUnavailable
@@ -440,6 +367,49 @@ func (e *Engine) evaluateInto(ev *Event, snap *Snapshot, d *Decision, buf []Rule
 			}
 		}
 	}
+}
+
+// operandCache reads each operand once per event, not once per criterion.
+type operandCache struct {
+	ev    *Event
+	snap  *Snapshot
+	known [OperandStatic]Value
+	have  [OperandStatic]bool
+}
+
+func (oc *operandCache) read(o Operand, static Value) Value {
+	if o >= OperandStatic {
+		return static
+	}
+	if !oc.have[o] {
+		oc.known[o] = readOperand(o, static, oc.ev, oc.snap)
+		oc.have[o] = true
+	}
+	return oc.known[o]
+}
+
+// eval evaluates node i of the compiled criteria (Semantics 15): members in
+// order, stopping at the first that decides the group. A group is true or
+// false; a lone criterion may also be unavailable or not numeric (false).
+func (e *Engine) eval(i int32, oc *operandCache) match {
+	n := &e.nodes[i]
+	switch n.join {
+	case JoinAll:
+		for m := i + 1; m < n.end; m = e.nodes[m].end {
+			if e.eval(m, oc) != matchYes {
+				return matchNo
+			}
+		}
+		return matchYes
+	case JoinAny:
+		for m := i + 1; m < n.end; m = e.nodes[m].end {
+			if e.eval(m, oc) == matchYes {
+				return matchYes
+			}
+		}
+		return matchNo
+	}
+	return compareValues(n.cmp, oc.read(n.a, n.aVal), oc.read(n.b, n.bVal))
 }
 
 // readOperand reads an operand from the event when it carries the value, else

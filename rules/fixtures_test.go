@@ -1,7 +1,9 @@
 package rules
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -22,6 +24,26 @@ func fxBase() fxRule {
 		"value":         "Lunch",
 	}
 }
+
+// fxCanonical is fxBase in the seed's canonical shape: criteria and state.
+func fxCanonical() fxRule {
+	return fxRule{
+		"name":        "Lunch to Omni",
+		"source":      "Connect Agent State Change",
+		"criteria":    fxCriterion("Lunch"),
+		"destination": "Salesforce Agent State",
+		"state":       "Lunch",
+	}
+}
+
+// fxCriterion is "Connect Agent New State Equal to <value>" as a criteria object.
+func fxCriterion(value any) fxRule {
+	return fxRule{"operandA": "Connect Agent New State", "comparator": "Equal to", "operandB": "Static Value", "operandBValue": value}
+}
+
+// fxAll and fxAny are criteria groups.
+func fxAll(members ...any) map[string]any { return map[string]any{"all": append([]any{}, members...)} }
+func fxAny(members ...any) map[string]any { return map[string]any{"any": append([]any{}, members...)} }
 
 // with returns a copy of the base rule with fields replaced; a nil value
 // removes the field.
@@ -104,4 +126,32 @@ func fxEvent(t testing.TB, js string) Event {
 	ev, err := DecodeEvent([]byte(js))
 	require.NoError(t, err, js)
 	return ev
+}
+
+// scenarioRules returns the rules a scenario file embeds, with the scenario's
+// catalogs, as a rules document; nil for a scenario that uses a rulesFile.
+func scenarioRules(t testing.TB, file string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	require.NoError(t, err)
+	var sc map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(data, &sc), file)
+	rules, ok := sc["rules"]
+	if !ok {
+		return nil
+	}
+	doc := map[string]json.RawMessage{}
+	if bytes.HasPrefix(bytes.TrimSpace(rules), []byte("[")) {
+		doc["rules"] = rules
+	} else {
+		require.NoError(t, json.Unmarshal(rules, &doc))
+	}
+	for _, k := range []string{"connect", "salesforce"} {
+		if v, ok := sc[k]; ok {
+			doc[k] = v
+		}
+	}
+	out, err := json.Marshal(doc)
+	require.NoError(t, err)
+	return out
 }

@@ -21,13 +21,11 @@ func naiveEvaluate(e *Engine, ev *Event, snap *Snapshot) ([]Outcome, []int) {
 		case r.Source != ev.Type:
 			out[i] = OutcomeOtherSource
 			continue
-		case ev.Type == SourceSalesforceLogout && !isLogoutCriterion(r):
+		case ev.Type == SourceSalesforceLogout && !r.Criteria.logoutOK():
 			out[i] = OutcomeNotLogout
 			continue
 		}
-		a := readOperand(r.OperandA, r.OperandAValue, ev, snap)
-		b := readOperand(r.OperandB, r.OperandBValue, ev, snap)
-		switch compareValues(r.Comparator, a, b) {
+		switch refEval(r.Criteria, 0, ev, snap) {
 		case matchYes:
 			if winners[r.Destination] < 0 {
 				winners[r.Destination] = i
@@ -83,6 +81,28 @@ func indexRules(t testing.TB) *Engine {
 			}
 		}
 	}
+	// Groups: a top-level all whose indexable member is not first (a hit
+	// evaluates the whole group), and groups that cannot be indexed.
+	crit := func(o string, v any) map[string]any {
+		return map[string]any{"operandA": o, "comparator": "Equal to", "operandB": "Static Value", "operandBValue": v}
+	}
+	for _, src := range srcs {
+		for vi, v := range vocab {
+			other := crit(ops[(vi*5)%len(ops)], vocab[(vi+1)%len(vocab)])
+			other["comparator"] = cmps[vi%len(cmps)]
+			if other["operandA"] == "Static Value" {
+				other["operandAValue"] = v
+			}
+			for gi, g := range []map[string]any{
+				{"all": []any{other, crit(ops[vi%4], v)}},
+				{"all": []any{crit(ops[(vi+1)%4], v), map[string]any{"any": []any{other, crit(ops[vi%len(ops)], v)}}}},
+				{"any": []any{crit(ops[vi%4], v), other}},
+			} {
+				rules = append(rules, map[string]any{"name": "g" + strconv.Itoa(len(rules)), "source": src, "criteria": g,
+					"destination": []string{"Salesforce Agent State", "Connect Agent State"}[(vi+gi)%2], "state": "Lunch"})
+			}
+		}
+	}
 	doc, _ := json.Marshal(map[string]any{"rules": rules})
 	d, diags := Parse(doc)
 	_ = diags // lint errors (ordering on names, logout criteria) are fine here: the engine must still agree
@@ -98,7 +118,8 @@ func FuzzIndexedEvaluationMatchesLinear(f *testing.F) {
 	eng := indexRules(f)
 	f.Fuzz(func(t *testing.T, typ uint8, s1, s2, s3, s4 string, n1, n2, n3 float64) {
 		ev := Event{Type: Source(1 + int(typ)%int(numSources-1)), OldState: s2, NewState: s1, StatusAPIName: s3,
-			ServiceChannel: s4, PreviousWorkload: Num(n1), NewWorkload: Num(n2), ConfiguredCapacity: Num(n3)}
+			ServiceChannel: s4, PreviousWorkload: Num(n1), NewWorkload: Num(n2), ConfiguredCapacity: Num(n3),
+			Reason: s3, RoutingProfile: s4, NextState: s1, HasNextState: typ&8 != 0}
 		snap := Snapshot{ConnectState: s2, ConnectPreviousState: s3, SalesforceStatus: s1, ServiceChannel: s4, Workload: Num(n1)}
 		d := eng.Evaluate(&ev, &snap)
 		want, winners := naiveEvaluate(eng, &ev, &snap)
@@ -111,4 +132,25 @@ func FuzzIndexedEvaluationMatchesLinear(f *testing.F) {
 			require.Equal(t, winners[a.Destination], a.RuleIndex)
 		}
 	})
+}
+
+// refEval is the reference evaluator of criteria (Semantics 15), written
+// plainly: every member evaluated, no early stop, no cache; a group is true
+// or false, a criterion may be unavailable or not numeric (false).
+func refEval(c Criteria, i int, ev *Event, snap *Snapshot) match {
+	n := c[i]
+	if n.Join == JoinNone {
+		return compareValues(n.Comparator, readOperand(n.OperandA, n.OperandAValue, ev, snap), readOperand(n.OperandB, n.OperandBValue, ev, snap))
+	}
+	trues, total := 0, 0
+	for m := i + 1; m < n.End; m = c[m].End {
+		total++
+		if refEval(c, m, ev, snap) == matchYes {
+			trues++
+		}
+	}
+	if (n.Join == JoinAll && trues == total) || (n.Join == JoinAny && trues > 0) {
+		return matchYes
+	}
+	return matchNo
 }

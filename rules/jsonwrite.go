@@ -216,6 +216,10 @@ func (w *jw) snapshot(s *Snapshot) {
 	o.end()
 }
 
+// trace writes one rule's entry of a decision's trace: index, name, matched,
+// outcome, reason; for a rule whose criteria were tested, operandA and
+// operandB (a lone criterion) or "criteria" (a group): every node by path,
+// with its result and, for a criterion, its operands.
 func (w *jw) trace(d *Decision, i int) {
 	t := d.Rules[i]
 	r := d.Rule(i)
@@ -225,7 +229,27 @@ func (w *jw) trace(d *Decision, i int) {
 	o.boolean("matched", t.Matched())
 	o.str("outcome", t.Outcome.String())
 	o.str("reason", d.Reason(i))
-	if t.considered() {
+	if t.considered() && r.Criteria.isGroup() {
+		cw := o.k("criteria")
+		cw.b = append(cw.b, '[')
+		for k, m := range d.Members(i) {
+			if k > 0 {
+				cw.b = append(cw.b, ',')
+			}
+			mo := cw.obj()
+			mo.str("path", m.Node.Path)
+			if m.Node.Join != JoinNone {
+				mo.str("group", m.Node.Join.String())
+			}
+			mo.str("result", m.Result.String())
+			if m.Node.Join == JoinNone && m.Result != ResultNotEvaluated {
+				mo.k("operandA").value(m.A)
+				mo.k("operandB").value(m.B)
+			}
+			mo.end()
+		}
+		cw.b = append(cw.b, ']')
+	} else if t.considered() {
 		a, b := d.Operands(i)
 		o.k("operandA").value(a)
 		o.k("operandB").value(b)

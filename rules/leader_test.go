@@ -356,7 +356,7 @@ func TestRemoteIssuedStartsCooldown(t *testing.T) {
 	out := co.HandleEvent(20, connectEv("Available", "Lunch"))
 	require.Len(t, out.Decisions, 1)
 	assert.Equal(t, OutcomeCooling, out.Decisions[0].Rules[0].Outcome)
-	assert.Equal(t, int64(4990), out.Decisions[0].Rules[0].CoolLeftMs)
+	assert.Equal(t, int32(4990), out.Decisions[0].Rules[0].CoolLeftMs)
 	assert.Equal(t, "Break", out.Decisions[0].Actions[0].Value)
 }
 

@@ -116,14 +116,14 @@ func TestLintStructured(t *testing.T) {
 			assert.Greater(t, d.Line, 0)
 		}
 		assert.Equal(t, map[string]string{
-			"Source typo/source":           "Connect Agent State Change",
-			"Operand typos/operandA":       "Salesforce New Workload Pct",
-			"Operand typos/operandB":       "Static Value",
-			"Comparator typo/comparator":   "Equal to",
-			"Destination typo/destination": "",
-			"Nothing like it/source":       "",
-			"Nothing like it/comparator":   "",
-			"Nothing like it/destination":  "",
+			"Source typo/source":                  "Connect Agent State Change",
+			"Operand typos/criteria.operandA":     "Salesforce New Workload Pct",
+			"Operand typos/criteria.operandB":     "Static Value",
+			"Comparator typo/criteria.comparator": "Equal to",
+			"Destination typo/destination":        "",
+			"Nothing like it/source":              "",
+			"Nothing like it/criteria.comparator": "",
+			"Nothing like it/destination":         "",
 		}, got)
 	})
 	t.Run("tolerant spellings are clean", func(t *testing.T) {
@@ -137,7 +137,7 @@ func TestLintStructured(t *testing.T) {
 		var values []string
 		for _, d := range ds {
 			assert.Equal(t, "system-state-target", d.Code)
-			assert.Equal(t, "value", d.Field)
+			assert.Equal(t, "state", d.Field)
 			values = append(values, d.Value)
 		}
 		assert.Equal(t, []string{"Busy", "AfterCallWork", "PendingBusy", "CallingCustomer", "Pending"}, values,
@@ -176,14 +176,15 @@ func TestLintStructured(t *testing.T) {
 			assert.Equal(t, "not-numeric", d.Code)
 			where = append(where, d.RuleName+"/"+d.Field)
 		}
-		assert.Equal(t, []string{"State greater than a name/operandA", "State greater than a name/operandBValue",
-			"Workload below a word/operandBValue", "Channel ordering/operandA"}, where,
+		assert.Equal(t, []string{"State greater than a name/criteria.operandA", "State greater than a name/criteria.operandBValue",
+			"Workload below a word/criteria.operandBValue", "Channel ordering/criteria.operandA"}, where,
 			`a numeric string ("100") is fine`)
 	})
 	t.Run("logout rules", func(t *testing.T) {
 		ds := lintFile(t, "logout_never_matches")
-		assert.Equal(t, []string{"error logout-never-matches", "error logout-never-matches", "error logout-never-matches",
+		assert.Equal(t, []string{"warning logout-never-matches", "warning logout-never-matches", "warning logout-never-matches",
 			"warning offline-is-not-logout"}, fxCodes(ds))
+		assert.False(t, ds.HasErrors(), "a Logout rule that never fires loads (Semantics 4)")
 	})
 	t.Run("shadowed", func(t *testing.T) {
 		ds := lintFile(t, "shadowed")
@@ -220,7 +221,7 @@ func TestLintStructured(t *testing.T) {
 	})
 	t.Run("every problem is reported", func(t *testing.T) {
 		ds := lintFile(t, "many_problems")
-		assert.Len(t, ds.Errors(), 10)
+		assert.Len(t, ds.Errors(), 9)
 		rulesWithErrors := map[int]bool{}
 		for _, d := range ds.Errors() {
 			rulesWithErrors[d.RuleIndex] = true
@@ -230,7 +231,7 @@ func TestLintStructured(t *testing.T) {
 		var e *Error
 		require.ErrorAs(t, err, &e)
 		assert.Equal(t, CodeInvalidRules, e.Code)
-		assert.Contains(t, e.Message, "10 problems")
+		assert.Contains(t, e.Message, "9 problems")
 		for _, d := range ds.Errors() {
 			assert.Contains(t, e.Message, d.Message)
 		}

@@ -52,7 +52,7 @@ const (
 	OperandNewWorkload
 	OperandNewWorkloadPct
 	OperandConfiguredCapacity
-	// Added by this project (DESIGN.md Semantics 16).
+	// Added by this project (rules/SEMANTICS.md, section 16).
 	OperandChangeReason
 	OperandConfiguredInterruptibleCapacity
 	OperandPreviousInterruptibleWorkload
@@ -285,3 +285,23 @@ func IsOnContact(state string) bool { return contactStates[state] }
 
 // OfflineStatus is the exact Salesforce Agent New State value while logged out.
 const OfflineStatus = "Offline"
+
+// The reasons Salesforce gives for a presence status change and for a logout
+// (rules/SEMANTICS.md section 16: Omni-Channel's statusChanged and logout payloads).
+// "Salesforce Change Reason" reads them; lint warns on any other value.
+var (
+	statusChangeReasons = []string{"OmniManualStatusChange", "OmniToolkitStatusChange", "OmniPushTimeout",
+		"OmniDeclineWork", "OmniSupervisorStatusChange", "OmniLoginStatusChange"}
+	logoutReasons = []string{"DuplicateLogin", "DuplicateLoginInSameBrowser", "MaintenanceLogout", "OmniSupervisorLogout"}
+)
+
+// reasonsFor lists the reasons an event of source s carries; nil: it carries none.
+func reasonsFor(s Source) []string {
+	switch s {
+	case SourceSalesforceStateChange:
+		return statusChangeReasons
+	case SourceSalesforceLogout:
+		return logoutReasons
+	}
+	return nil
+}

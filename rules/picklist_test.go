@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// spellings returns the label and the spellings DESIGN.md tolerates: any
+// spellings returns the label and the spellings the parser tolerates: any
 // case, with or without spaces, '_' and '-'.
 func fxSpellings(label string) []string {
 	words := strings.Fields(label)
@@ -69,9 +69,9 @@ func TestPicklistSpellings(t *testing.T) {
 	}
 	picks := []pick{
 		{"source", SourceLabels(), func(r *Rule) int { return int(r.Source) }},
-		{"operandA", OperandLabels(), func(r *Rule) int { return int(r.OperandA) }},
-		{"operandB", OperandLabels(), func(r *Rule) int { return int(r.OperandB) }},
-		{"comparator", ComparatorLabels(), func(r *Rule) int { return int(r.Comparator) }},
+		{"operandA", OperandLabels(), func(r *Rule) int { return int(r.Criteria[0].OperandA) }},
+		{"operandB", OperandLabels(), func(r *Rule) int { return int(r.Criteria[0].OperandB) }},
+		{"comparator", ComparatorLabels(), func(r *Rule) int { return int(r.Criteria[0].Comparator) }},
 		{"destination", DestinationLabels(), func(r *Rule) int { return int(r.Destination) }},
 	}
 	for _, p := range picks {

@@ -35,7 +35,10 @@ func (d *Decision) Text() string {
 		}
 		b.WriteString("\n  ")
 		b.WriteString(mark)
-		b.WriteString("rules[" + strconv.Itoa(t.Index) + "] " + quote(d.Rule(i).Name) + ": " + d.Reason(i))
+		b.WriteString("rules[" + strconv.Itoa(int(t.Index)) + "] " + quote(d.Rule(i).Name) + ": " + d.Reason(i))
+		if d.Rule(i).Criteria.isGroup() {
+			writeMembers(&b, d.Members(i))
+		}
 	}
 	if len(d.Actions) == 0 && !d.Echo {
 		b.WriteString("\n  → no write")
@@ -50,6 +53,27 @@ func (d *Decision) Text() string {
 		}
 	}
 	return b.String()
+}
+
+// writeMembers renders a criteria group's tree under its rule: each member
+// by path, indented by depth, true (✔), false (✘) or not evaluated (·).
+func writeMembers(b *strings.Builder, ms []MemberTrace) {
+	for k := 1; k < len(ms); k++ {
+		m := &ms[k]
+		mark := "✘ "
+		switch m.Result {
+		case ResultTrue:
+			mark = "✔ "
+		case ResultNotEvaluated:
+			mark = "· "
+		}
+		b.WriteString("\n      ")
+		b.WriteString(strings.Repeat("  ", m.Node.Depth-1))
+		b.WriteString(mark)
+		b.WriteString(m.Node.Path)
+		b.WriteString(": ")
+		b.WriteString(m.Text())
+	}
 }
 
 // Summary renders an event on one line.

@@ -29,7 +29,7 @@ package main
 import "syscall/js"
 
 // Version is the module's version, reported as __presenceSyncEngine.version.
-const Version = "0.2.0"
+const Version = "0.1.0"
 
 func main() {
 	register(js.Global())

@@ -31,6 +31,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, write
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import vm from "node:vm";
 import { deflateSync, unzipSync, zipSync } from "fflate";
 import { BUNDLE_FILES, checkMetadata } from "./lib/metadata.mjs";
 import { rulesDocumentOf } from "./lib/records.mjs";
@@ -89,31 +90,30 @@ function lint(presencesync, file, args = []) {
   return { ok: run.status === 0, stdout: run.stdout, stderr: run.stderr };
 }
 
-/** The record field behind a rule field presencesync names. */
-const RECORD_FIELDS = /** @type {Record<string, string>} */ ({
-  name: "MasterLabel",
-  source: "Source__c",
-  destination: "Destination__c",
-  state: "Value__c",
-  cooldownMs: "Cooldown_Ms__c",
-  description: "Description__c",
-  operandA: "Operand_A__c",
-  operandAValue: "Operand_A_Value__c",
-  comparator: "Comparator__c",
-  operandB: "Operand_B__c",
-  operandBValue: "Operand_B_Value__c",
-  value: "Value__c",
-});
+/**
+ * The page's own recordField (softphone/softphone.js, which names the record field behind an
+ * engine error on the agent's status line), so that make salesforce names the same field.
+ * @param {string} root js/salesforce
+ * @returns {(field: string | undefined, fromCriteriaJson: boolean) => string}
+ */
+export function pageRecordField(root) {
+  const window = /** @type {any} */ ({});
+  vm.runInNewContext(readFileSync(path.join(root, "softphone", "softphone.js"), "utf8"), { window }, { filename: "softphone.js" });
+  const recordField = window.PresenceSyncSoftphone?.recordField;
+  if (typeof recordField !== "function") throw new BuildError("softphone/softphone.js does not define PresenceSyncSoftphone.recordField");
+  return recordField;
+}
 
 /**
  * Lints the custom metadata records of the project as the rules document the softphone would
  * build from them; diagnostics name the record's file and field.
+ * @param {string} root js/salesforce
  * @param {import("./lib/records.mjs").RecordInfo[]} records
  * @param {string} presencesync
  * @param {(line: string) => void} log
  */
-function lintRecords(records, presencesync, log) {
-  const { rules, records: order } = rulesDocumentOf(records);
+function lintRecords(root, records, presencesync, log) {
+  const { rules, records: order, criteriaJson } = rulesDocumentOf(records);
   if (!rules.length) return 0;
   const dir = mkdtempSync(path.join(os.tmpdir(), "presence-sync-records-"));
   try {
@@ -122,9 +122,10 @@ function lintRecords(records, presencesync, log) {
     const { ok, stdout } = lint(presencesync, file, ["--json"]);
     const report = JSON.parse(stdout);
     const diagnostics = /** @type {any[]} */ (Array.isArray(report) ? report.flatMap((r) => r.diagnostics ?? []) : []);
+    const recordField = pageRecordField(root);
     for (const d of diagnostics) {
       const record = records.find((r) => r.developerName === order[d.ruleIndex]);
-      const field = d.field ? (RECORD_FIELDS[d.field] ?? (String(d.field).startsWith("criteria") ? `Criteria__c (${d.field})` : d.field)) : "";
+      const field = recordField(d.field, criteriaJson[d.ruleIndex] === true);
       log(`${record?.file ?? `rules[${d.ruleIndex}]`}${field ? `, field ${field}` : ""}: ${d.severity}: ${d.message}`);
     }
     if (!ok) throw new BuildError(`the Presence Sync Rule records under customMetadata/ have errors (above)`);
@@ -160,7 +161,7 @@ export async function build(options = {}) {
     throw new BuildError(`Salesforce metadata has ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);
   }
   log(`metadata ok (${shown(path.join(root, "force-app"))}): Apex parsed (${facts.classes.size} classes), names consistent`);
-  const linted = lintRecords(facts.records, presencesync, log);
+  const linted = lintRecords(root, facts.records, presencesync, log);
   log(`records: ${facts.records.length} custom metadata record(s), ${linted} Presence Sync Rule(s) linted`);
 
   if (options.checkOnly) {

@@ -15,7 +15,7 @@ import { lightning } from "./salesforce-lightning.js";
 import { console as consoleAdapter } from "./salesforce-console.js";
 
 /** Version of the shim. */
-export const version = "0.2.0";
+export const version = "0.1.0";
 
 /** The built-in Salesforce adapters. */
 export const salesforce = Object.freeze({ lightning, console: consoleAdapter });

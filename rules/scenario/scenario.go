@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/presence-sync/presence-sync/rules"
+	"github.com/presence-sync/presence-sync/rules/metadata"
 )
 
 // Scenario is a scripted run of the coordinator against simulated platforms
@@ -127,6 +129,9 @@ func (sc *Scenario) rulesDocument() ([]byte, error) {
 		if !filepath.IsAbs(p) && sc.path != "" {
 			p = filepath.Join(filepath.Dir(sc.path), p)
 		}
+		if metadata.IsFolder(p) {
+			return folderDocument(p, sc)
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return nil, fmt.Errorf("rulesFile: %w", err)
@@ -143,11 +148,51 @@ func (sc *Scenario) rulesDocument() ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("the scenario has neither rules nor rulesFile")
 	}
+	sc.addCatalogs(doc)
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+// addCatalogs puts the scenario's catalogs into the rules document.
+func (sc *Scenario) addCatalogs(doc map[string]json.RawMessage) {
 	if len(sc.Connect.States) > 0 {
 		doc["connect"], _ = json.Marshal(sc.Connect)
 	}
 	if len(sc.Salesforce.Statuses) > 0 || len(sc.Salesforce.ServiceChannels) > 0 {
 		doc["salesforce"], _ = json.Marshal(sc.Salesforce)
 	}
-	return json.MarshalIndent(doc, "", "  ")
+}
+
+// folderDocument builds the rules document of a rulesFile that is a folder
+// of PresenceSyncRule records, with the scenario's catalogs. Problems are
+// reported as lint reports them, naming each record's file and field.
+func folderDocument(dir string, sc *Scenario) ([]byte, error) {
+	f, err := metadata.Read(dir, metadata.ReadOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("rulesFile: %w", err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(f.Document, &doc); err != nil {
+		return nil, fmt.Errorf("rulesFile %s: %w", dir, err)
+	}
+	sc.addCatalogs(doc)
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	_, diags := rules.Parse(out)
+	problems := append(f.Problems, f.Locate(diags.Errors())...)
+	if errs, _ := problems.Count(); errs > 0 {
+		var shown metadata.Problems
+		for _, p := range problems {
+			if p.Severity == rules.SeverityError {
+				shown = append(shown, p)
+			}
+		}
+		msg := "the rules are invalid: " + strconv.Itoa(errs) + " problem"
+		if errs != 1 {
+			msg += "s"
+		}
+		return nil, &rules.Error{Code: rules.CodeInvalidRules, Message: msg + ":\n" + shown.String()}
+	}
+	return out, nil
 }

@@ -63,6 +63,16 @@ const META_ROOTS = /** @type {Record<string, string>} */ ({
   ".md-meta.xml": "CustomMetadata",
 });
 const XML_LIKE = [".xml", ".cmp", ".page", ".design", ".app", ".evt", ".component"];
+/**
+ * Objects whose DeveloperName a user reads only with the "View DeveloperName" or the "View
+ * Setup and Configuration" user permission (ViewDeveloperName, ViewSetup), since Winter '22:
+ * "New Permission Requirements for DeveloperName Field", Salesforce Help (article 000389697,
+ * https://help.salesforce.com/s/articleView?id=000389697&type=1), which also says either
+ * permission may come from a profile or a permission set. The status catalog reads both.
+ */
+export const DEVELOPER_NAME_GUARDED = Object.freeze(["ServicePresenceStatus", "ServiceChannel"]);
+/** The user permissions (PermissionSet userPermissions names) that grant reading those DeveloperNames. */
+export const DEVELOPER_NAME_PERMISSIONS = Object.freeze(["ViewDeveloperName", "ViewSetup"]);
 const REQUIRED_CALL_CENTER_ITEMS = ["reqAdapterUrl", "reqUseApi", "reqSoftphoneHeight", "reqSoftphoneWidth", "reqSalesforceCompatibilityMode"];
 
 /**
@@ -174,6 +184,12 @@ export function checkMetadata(root, options = {}) {
     if (!files.includes(rel.replace(/-meta\.xml$/, ""))) problems.push(`${rel}: no matching .cls`);
   }
   const apexFiles = new Map([...classes].map(([name, c]) => [name, c.file]));
+  /** non-test classes that select DeveloperName of an object in DEVELOPER_NAME_GUARDED (static or text SOQL) */
+  const readsGuardedNames = new Set(
+    [...classes].filter(([, c]) => !c.isTest && [...c.source.matchAll(/\bSELECT\s+([\w\s,.]+?)\s+FROM\s+(\w+)/gi)].some(
+      (m) => DEVELOPER_NAME_GUARDED.includes(m[2]) && m[1].split(",").some((f) => f.trim() === "DeveloperName"),
+    )).map(([name]) => name),
+  );
   problems.push(...checkApex(apexFiles, { objects: new Map([...objects].map(([name, o]) => [name, new Set(o.fields.keys())])) }));
   /** custom metadata types the (non-test) Apex reads: the permission set must grant them */
   const queriedTypes = new Set(
@@ -306,6 +322,8 @@ export function checkMetadata(root, options = {}) {
   // 7. Visualforce pages
   /** @type {Set<string>} */
   const pages = new Set();
+  /** @type {Map<string, Set<string>>} page → the keys of the window.PresenceSyncConfig it writes */
+  const pageConfigKeys = new Map();
   for (const rel of files.filter((f) => /^pages\/\w+\.page$/.test(f))) {
     const name = path.basename(rel, ".page");
     pages.add(name);
@@ -314,6 +332,15 @@ export function checkMetadata(root, options = {}) {
     if (!node) continue;
     if (node.name !== "apex:page") problems.push(`${rel}: root element is <${node.name}>, expected <apex:page>`);
     const source = read(rel);
+    // With cspHeader="true" Salesforce sends its Content Security Policy with the page and only
+    // Trusted URLs extend it; Trusted URLs have no script-src directive (connect-src, font-src,
+    // frame-src, img-src, media-src, style-src: CspTrustedSite, Metadata API Developer Guide),
+    // so 'wasm-unsafe-eval', which compiling the engine needs, could not be allowed.
+    if (String(node.attrs.cspHeader).toLowerCase() === "true") {
+      problems.push(`${rel}: cspHeader="true" applies Salesforce's Content Security Policy, whose script-src Trusted URLs cannot extend with 'wasm-unsafe-eval' (WebAssembly would be blocked)`);
+    }
+    const configKeys = /window\.PresenceSyncConfig\s*=\s*\{([\s\S]*?)\};/.exec(source);
+    if (configKeys) pageConfigKeys.set(name, new Set([...configKeys[1].matchAll(/^\s*(\w+)\s*:/gm)].map((m) => m[1])));
     const controller = node.attrs.controller;
     if (controller) controllers.add(controller);
     if (controller && !classes.has(controller)) problems.push(`${rel}: controller ${controller} does not exist`);
@@ -334,6 +361,12 @@ export function checkMetadata(root, options = {}) {
   const softphoneFile = options.softphoneFile ?? path.join(root, "softphone", "softphone.js");
   const softphoneJs = existsSync(softphoneFile) ? readFileSync(softphoneFile, "utf8") : "";
   if (!softphoneJs) problems.push("softphone/softphone.js is missing");
+  // Every setting the page glue reads is one the page writes.
+  for (const [name, keys] of pageConfigKeys) {
+    for (const key of new Set([...softphoneJs.matchAll(/\bconfig\.(\w+)/g)].map((m) => m[1]))) {
+      if (!keys.has(key)) problems.push(`softphone/softphone.js reads PresenceSyncConfig.${key}, which pages/${name}.page does not write`);
+    }
+  }
   for (const rel of files.filter((f) => f.endsWith(".callCenter-meta.xml"))) {
     const node = parsed.get(rel);
     if (!node) continue;
@@ -385,6 +418,10 @@ export function checkMetadata(root, options = {}) {
     const node = parsed.get(rel);
     if (!node) continue;
     if (!childText(node, "label")) problems.push(`${rel}: label is required`);
+    // "Description: A description of the permission set. Limit: 255 characters." (PermissionSet,
+    // Tooling API Developer Guide)
+    const permissionSetDescription = childText(node, "description") ?? "";
+    if (permissionSetDescription.length > 255) problems.push(`${rel}: description is ${permissionSetDescription.length} characters, at most 255`);
     for (const access of childrenNamed(node, "classAccesses")) {
       const name = childText(access, "apexClass") || "";
       if (!classes.has(name)) problems.push(`${rel}: grants Apex class ${name}, which does not exist`);
@@ -399,6 +436,16 @@ export function checkMetadata(root, options = {}) {
     for (const [name, cls] of classes) {
       const entry = [...cls.methods.values()].some((a) => a.has("auraenabled") || a.has("remoteaction")) || controllers.has(name);
       if (!cls.isTest && entry && !granted.has(name)) problems.push(`${rel}: does not grant Apex class ${name}`);
+    }
+    // A class that reads a guarded DeveloperName in the user's mode needs View DeveloperName
+    // (or View Setup and Configuration) beside its class access.
+    const userPermissions = new Set(
+      childrenNamed(node, "userPermissions").filter((u) => childText(u, "enabled") === "true").map((u) => childText(u, "name")),
+    );
+    for (const name of readsGuardedNames) {
+      if (granted.has(name) && !DEVELOPER_NAME_PERMISSIONS.some((perm) => userPermissions.has(perm))) {
+        problems.push(`${rel}: grants ${name}, which reads the DeveloperName of ${DEVELOPER_NAME_GUARDED.join(" or ")}, but neither of the user permissions ${DEVELOPER_NAME_PERMISSIONS.join(", ")} (View DeveloperName, View Setup and Configuration)`);
+      }
     }
     const grantedPages = new Set(childrenNamed(node, "pageAccesses").map((a) => childText(a, "apexPage")));
     for (const name of pages) if (!grantedPages.has(name)) problems.push(`${rel}: does not grant page ${name}`);
@@ -417,6 +464,6 @@ export function checkMetadata(root, options = {}) {
 
   return {
     problems,
-    facts: { channels, classes: new Set(classes.keys()), tests: testClasses(apexFiles), pages, resources, bundles, objects, records },
+    facts: { channels, classes: new Set(classes.keys()), tests: testClasses(apexFiles), pages, resources, bundles, objects, records, readsGuardedNames },
   };
 }

@@ -258,14 +258,16 @@ export function readRecords(base, objects, problems, parsed) {
 
 /**
  * The rules document PresenceSyncRule records hold, for presencesync to lint: every record
- * given (active or not, whatever its profiles), in Order__c order, ties by DeveloperName, as
- * PresenceSyncRules.load (Apex) orders them. A one-criterion record is written in the record
- * form, whose fields are the record's (operandA is Operand_A__c, value is Value__c; the same
- * rule as the canonical shape the Apex writes); a record with Criteria__c in the canonical
- * shape (criteria, state). As in the Apex, an empty field is left out and the value of a
- * Static Value operand is always given (an empty field is the empty text).
+ * given (active or not, whatever its profiles, each written as active), in Order__c order,
+ * ties by DeveloperName, empty orders last, written exactly as PresenceSyncRules.load (Apex)
+ * writes them for the softphone: the canonical shape (criteria from the three operand fields,
+ * or Criteria__c parsed; state from Value__c), an empty field left out, the value of a Static
+ * Value operand always given (an empty field is the empty text), a Criteria__c that is not
+ * JSON passed as a string, and the operand fields beside Criteria__c when both are filled in
+ * (at the rule's top level, so that the engine names both).
  * @param {RecordInfo[]} records
- * @returns {{rules: Array<Record<string, any>>, records: string[]}} records: the DeveloperName behind each rule
+ * @returns {{rules: Array<Record<string, any>>, records: string[], criteriaJson: boolean[]}}
+ *   records: the DeveloperName behind each rule; criteriaJson: whether its criteria came from Criteria__c
  */
 export function rulesDocumentOf(records) {
   /** @param {RecordInfo} r @param {string} field */
@@ -278,6 +280,21 @@ export function rulesDocumentOf(records) {
   const sorted = records
     .filter((r) => r.type === "PresenceSyncRule__mdt")
     .sort((a, b) => order(a) - order(b) || (a.developerName < b.developerName ? -1 : a.developerName > b.developerName ? 1 : 0));
+  /**
+   * operandA, operandAValue, comparator, operandB, operandBValue of a record, into `into`.
+   * @param {RecordInfo} r @param {Record<string, any>} into
+   */
+  const operands = (r, into) => {
+    for (const [operand, valueField, key] of [["Operand_A__c", "Operand_A_Value__c", "operandA"], ["Comparator__c", "", "comparator"], ["Operand_B__c", "Operand_B_Value__c", "operandB"]]) {
+      const value = text(r, operand);
+      if (value !== undefined) into[key] = value;
+      if (!valueField) continue;
+      const raw = r.values.get(valueField);
+      const given = raw && !raw.nil ? raw.text : "";
+      if (value === "Static Value" || given.trim() !== "") into[`${key}Value`] = given;
+    }
+    return into;
+  };
   const rules = sorted.map((r) => {
     /** @type {Record<string, any>} */
     const rule = { name: r.label, active: true };
@@ -294,22 +311,15 @@ export function rulesDocumentOf(records) {
       } catch {
         rule.criteria = criteria;
       }
-    }
-    if (criteria === undefined || hasOperands) {
-      for (const [operand, valueField, key] of [["Operand_A__c", "Operand_A_Value__c", "operandA"], ["Comparator__c", "", "comparator"], ["Operand_B__c", "Operand_B_Value__c", "operandB"]]) {
-        const value = text(r, operand);
-        put(key, value);
-        if (!valueField) continue;
-        const raw = r.values.get(valueField);
-        const given = raw && !raw.nil ? raw.text : "";
-        if (value === "Static Value" || given.trim() !== "") rule[`${key}Value`] = given;
-      }
+      if (hasOperands) operands(r, rule);
+    } else {
+      rule.criteria = operands(r, {});
     }
     put("destination", text(r, "Destination__c"));
-    put(criteria === undefined ? "value" : "state", text(r, "Value__c"));
+    put("state", text(r, "Value__c"));
     if (text(r, "Cooldown_Ms__c") !== undefined) rule.cooldownMs = Number(text(r, "Cooldown_Ms__c"));
     put("description", text(r, "Description__c"));
     return rule;
   });
-  return { rules, records: sorted.map((r) => r.developerName) };
+  return { rules, records: sorted.map((r) => r.developerName), criteriaJson: sorted.map((r) => text(r, "Criteria__c") !== undefined) };
 }

@@ -11,6 +11,7 @@ import { tabsSuite } from "./tabs.suite.mjs";
 import { faultsSuite } from "./faults.suite.mjs";
 import { hostileSuite } from "./hostile.suite.mjs";
 import { lightningSuite } from "./lightning.suite.mjs";
+import { softphoneSuite } from "./softphone.suite.mjs";
 
 /** @type {import("./harness.mjs").Harness | undefined} */
 let harness;
@@ -34,4 +35,5 @@ describe("browser", () => {
   faultsSuite(h);
   hostileSuite(h);
   lightningSuite(h);
+  softphoneSuite(h);
 });

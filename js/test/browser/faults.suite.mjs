@@ -136,7 +136,7 @@ export function faultsSuite(h) {
       const r = await page.evaluate(() => {
         const doc = structuredClone(window.t.doc);
         doc.rules[0].source = "Conect Agent State Change";
-        doc.rules[2].comparator = "Bigger than";
+        doc.rules[2].criteria.comparator = "Bigger than"; // default.json is in the canonical shape
         doc.rules[5].destination = "Salesforce";
         return window.t.start({ rules: doc });
       });

@@ -126,6 +126,25 @@ export async function ccpFrame(page) {
 }
 
 /**
+ * The framed Visualforce page of a Lightning test page (the utility item's iframe on the
+ * Visualforce test origin), once its page glue has run.
+ * @param {import("playwright-core").Page} page
+ * @returns {Promise<import("playwright-core").Frame>}
+ */
+export async function vfFrame(page) {
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    const f = page.frames().find((fr) => fr.url().startsWith(`http://${VF_HOST}:`) && new URL(fr.url()).pathname === "/apex/PresenceSyncSoftphone");
+    if (f) {
+      await waitFor(f, () => "t" in window && "PresenceSyncSoftphone" in window);
+      return f;
+    }
+    if (Date.now() > deadline) throw new Error("the utility item did not frame the page");
+    await page.waitForTimeout(25);
+  }
+}
+
+/**
  * Polls fn (evaluated in the page or frame) until it returns a truthy value, and
  * returns that value. Polling with evaluate works the same in cross-origin frames.
  * @template T

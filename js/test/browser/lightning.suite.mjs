@@ -8,7 +8,7 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ccpFrame, waitFor } from "./harness.mjs";
+import { ccpFrame, vfFrame, waitFor } from "./harness.mjs";
 
 /** Status Ids as the toolkit gets them (15 characters) for the 18-character Ids of the catalog. */
 const ID15 = { Available: "0N5xx0000000001", Lunch: "0N5xx0000000002", Break: "0N5xx0000000003", Busy: "0N5xx0000000004" };
@@ -32,20 +32,6 @@ export function lightningSuite(h) {
   }
 
   /** @param {import("playwright-core").Page} page */
-  async function vfFrame(page) {
-    const deadline = Date.now() + 15000;
-    for (;;) {
-      const f = page.frames().find((fr) => fr.url().startsWith(`${h().vfBase}/apex/PresenceSyncSoftphone`));
-      if (f) {
-        await waitFor(f, () => "t" in window && "PresenceSyncSoftphone" in window);
-        return f;
-      }
-      if (Date.now() > deadline) throw new Error("the utility item did not frame the page");
-      await page.waitForTimeout(25);
-    }
-  }
-
-  /** @param {import("playwright-core").Page} page */
   const toolkitCalls = (page) => page.evaluate(() => window.t.omni.state.calls.filter((c) => c.method !== "getServicePresenceStatusId").map((c) => ({ method: c.method, args: c.args ?? null })));
   /** @param {import("playwright-core").Frame} frame */
   const ccpWrites = (frame) => frame.evaluate(() => window.fakeCCP.writes().map((w) => ({ name: w.params.state.name, enqueue: w.params.enqueueNextState })));
@@ -58,7 +44,7 @@ export function lightningSuite(h) {
       assert.equal(url.searchParams.get("timeoutMs"), "1500");
       assert.match(url.hash, /^#relay=[0-9a-f]{32}$/);
       assert.equal(await vf.evaluate(() => typeof window.sforce), "undefined");
-      assert.match(await vf.evaluate(() => window.t.status()), /^Syncing: 12 rules$/);
+      assert.equal(await vf.evaluate(() => window.t.status()), "Syncing: 12 rules from the static resource (this tab writes)");
       assert.deepEqual(await page.evaluate(() => window.t.errors()), []);
       assert.deepEqual(page.pageErrors, []);
       await page.close();
@@ -150,7 +136,7 @@ export function lightningSuite(h) {
       assert.deepEqual(await toolkitCalls(page), [], "nothing written before Omni answered");
       await page.evaluate(() => window.t.omniLoads());
       await waitFor(page, () => window.t.omni.status === "Lunch", undefined, 20000);
-      await waitFor(vf, () => window.t.status() === "Syncing: 12 rules");
+      await waitFor(vf, () => window.t.status() === "Syncing: 12 rules from the static resource (this tab writes)");
       assert.deepEqual(await toolkitCalls(page), [{ method: "setServicePresenceStatus", args: { statusId: ID15.Lunch } }]);
       await page.close();
     });

@@ -223,7 +223,7 @@ export function shimSuite(h) {
       const r = await page.evaluate(() => {
         const doc = structuredClone(window.t.doc);
         doc.rules[0].source = "Conect Agent State Change";
-        doc.rules[3].comparator = "Bigger than";
+        doc.rules[3].criteria.comparator = "Bigger than"; // default.json is in the canonical shape
         return window.t.start({ rules: doc });
       });
       assert.equal(r.ok, false);

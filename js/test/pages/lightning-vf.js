@@ -2,7 +2,9 @@
 // on the Visualforce test hostname, framed by the utility item in lightning-host.html): what
 // PresenceSyncSoftphone.page writes before the page glue runs (PresenceSyncConfig, the
 // Lightning origin that PresenceSyncOrigins gives), Visualforce Remoting for the status
-// catalog (PresenceSyncController.getCatalogRemote), and recorders for the tests.
+// catalog (PresenceSyncController.getCatalogRemote) and the rules kept as records
+// (getRulesRemote: window.PresenceSyncTestRules when a test set it before the page loaded,
+// else source "none", so that the "static resource" rulesUrl applies), and recorders.
 (function () {
   "use strict";
   var w = window;
@@ -13,6 +15,7 @@
     wasmUrl: "/dist/presence-sync.wasm",
     rulesUrl: "/testdata/rules/default.json",
     catalogRemoteAction: "PresenceSyncController.getCatalogRemote",
+    rulesRemoteAction: "PresenceSyncController.getRulesRemote",
     // The utility item's origin: the Lightning test pages are on 127.0.0.1, same port.
     lightningOrigin: "http://127.0.0.1:" + location.port
   };
@@ -35,6 +38,11 @@
     remoting: {
       Manager: {
         invokeAction: function (name, callback) {
+          if (name === "PresenceSyncController.getRulesRemote") {
+            var answer = w.PresenceSyncTestRules || { source: "none", rules: null, records: [], criteriaJson: [], profile: null, problems: [] };
+            setTimeout(function () { callback(answer.remotingFails ? null : answer, answer.remotingFails || { status: true, type: "rpc" }); }, 10);
+            return;
+          }
           fetch("/testdata/rules/default.json").then(function (r) { return r.json(); }).then(function (doc) {
             // The statuses plus one named Offline, with the 18-character Ids Apex returns
             // (lightning-host.js gives Omni-Channel the same catalog).

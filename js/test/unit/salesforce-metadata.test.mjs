@@ -93,6 +93,10 @@ describe("metadata", () => {
     ["the permission set forgets the rules' custom metadata type", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", /<customMetadataTypeAccesses>[\s\S]*<\/customMetadataTypeAccesses>/, "", /does not grant read access to PresenceSyncRule__mdt, which the Apex reads in user mode/],
     ["the permission set grants a type that does not exist", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", "<name>PresenceSyncRule__mdt</name>", "<name>PresenceRule__mdt</name>", /grants custom metadata type PresenceRule__mdt, which does not exist/],
     ["the rules class loses its test class", "classes/PresenceSyncRulesTest.cls", /PresenceSyncRules\./g, "Other.", /PresenceSyncRules\.cls: no @IsTest class calls it/],
+    ["the agent permission set loses View DeveloperName", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", /<userPermissions>[\s\S]*<\/userPermissions>/, "", /grants PresenceSyncController, which reads the DeveloperName of ServicePresenceStatus or ServiceChannel, but neither of the user permissions ViewDeveloperName, ViewSetup/],
+    ["a permission set description over 255 characters", "permissionsets/PresenceSync_Agent.permissionset-meta.xml", /<description>[^<]*<\/description>/, `<description>${"x".repeat(256)}</description>`, /description is 256 characters, at most 255/],
+    ["the page asks for Salesforce's CSP (cspHeader), which cannot allow WebAssembly", "pages/PresenceSyncSoftphone.page", 'docType="html-5.0"', 'docType="html-5.0" cspHeader="true"', /cspHeader="true" applies Salesforce's Content Security Policy, whose script-src Trusted URLs cannot extend with 'wasm-unsafe-eval'/],
+    ["the page stops writing a setting the page glue reads", "pages/PresenceSyncSoftphone.page", /\n\s*rulesRemoteAction: [^\n]*/, "", /softphone\/softphone\.js reads PresenceSyncConfig\.rulesRemoteAction, which pages\/PresenceSyncSoftphone\.page does not write/],
     ["the page calls a rules remote action that does not exist", "pages/PresenceSyncSoftphone.page", "$RemoteAction.PresenceSyncController.getCatalogRemote", "$RemoteAction.PresenceSyncController.getRulesRemotely", /has no static method getRulesRemotely/],
   ];
   for (const [name, file, from, to, expected] of breakages) {
@@ -104,6 +108,25 @@ describe("metadata", () => {
       );
     });
   }
+});
+
+describe("permissions: View DeveloperName", () => {
+  test("the Presence Sync Agent permission set grants View DeveloperName, which the status catalog needs", () => {
+    const set = parseXml(readFileSync(path.join(metadataRoot, "permissionsets", "PresenceSync_Agent.permissionset-meta.xml"), "utf8"));
+    const granted = set.children.filter((c) => c.name === "userPermissions").map((u) => Object.fromEntries(u.children.map((c) => [c.name, c.text])));
+    assert.deepEqual(granted, [{ enabled: "true", name: "ViewDeveloperName" }]);
+    assert.deepEqual([...checkMetadata(salesforceRoot).facts.readsGuardedNames], ["PresenceSyncController"], "the check knows who reads the guarded names");
+  });
+
+  test("View Setup and Configuration does as well", () => {
+    const { problems } = checkMetadata(mutated("permissionsets/PresenceSync_Agent.permissionset-meta.xml", "<name>ViewDeveloperName</name>", "<name>ViewSetup</name>"));
+    assert.deepEqual(problems, []);
+  });
+
+  test("a permission turned off grants nothing", () => {
+    const { problems } = checkMetadata(mutated("permissionsets/PresenceSync_Agent.permissionset-meta.xml", /<enabled>true<\/enabled>(\s*<name>ViewDeveloperName)/, "<enabled>false</enabled>$1"));
+    assert.ok(problems.some((p) => /but neither of the user permissions ViewDeveloperName, ViewSetup/.test(p)), problems.join("\n"));
+  });
 });
 
 describe("xml reader (fast-xml-parser)", () => {
@@ -249,6 +272,15 @@ describe("make salesforce", () => {
     const root = mutated("pages/PresenceSyncSoftphone.page", "'softphone.js'", "'phone.js'");
     const out = tempDir();
     await assert.rejects(build({ root, dist: inputs(), out, presencesync, log: () => {} }), /holds no file phone\.js/);
+    assert.ok(!existsSync(path.join(out, "PresenceSync.zip")));
+  });
+
+  test("lints the Presence Sync Rule records too and refuses a record the engine refuses, building nothing", async () => {
+    const root = mutated("customMetadata/PresenceSyncRule.Lunch_to_Omni.md-meta.xml", '<value xsi:type="xsd:string">Equal to</value>', '<value xsi:type="xsd:string">Less than</value>');
+    const out = tempDir();
+    const lines = /** @type {string[]} */ ([]);
+    await assert.rejects(build({ root, dist: inputs(), out, presencesync, log: (l) => lines.push(l) }), /the Presence Sync Rule records under customMetadata\/ have errors/);
+    assert.ok(lines.some((l) => /Lunch_to_Omni\.md-meta\.xml, field Operand_B_Value__c: error: "Less than" compares numbers/.test(l)), lines.join("\n"));
     assert.ok(!existsSync(path.join(out, "PresenceSync.zip")));
   });
 

@@ -159,19 +159,17 @@ describe("the example records", () => {
     );
   });
 
-  test("hold the rules document presencesync accepts, in Order__c order", () => {
-    const { rules, records } = rulesDocumentOf(facts.records);
+  test("hold the rules document presencesync accepts, in Order__c order, in the canonical shape the Apex writes", () => {
+    const { rules, records, criteriaJson } = rulesDocumentOf(facts.records);
     assert.deepEqual(records, ["Lunch_to_Omni", "Back_from_lunch_in_Omni", "Omni_logout_takes_Connect_offline"]);
+    assert.deepEqual(criteriaJson, [false, false, false]);
     assert.deepEqual(rules[0], {
       name: "Lunch to Omni",
       active: true,
       source: "Connect Agent State Change",
-      operandA: "Connect Agent New State",
-      comparator: "Equal to",
-      operandB: "Static Value",
-      operandBValue: "Lunch",
+      criteria: { operandA: "Connect Agent New State", comparator: "Equal to", operandB: "Static Value", operandBValue: "Lunch" },
       destination: "Salesforce Agent State",
-      value: "Lunch",
+      state: "Lunch",
       description: "The agent goes to Lunch in the CCP: Omni-Channel follows.",
     });
     const dir = mkdtempSync(path.join(tmpdir(), "presence-sync-doc-"));
@@ -209,13 +207,13 @@ describe("the rules document of records", () => {
   });
 
   test("Criteria__c is the criteria group, with state; a Static Value operand always has its value", () => {
-    const { rules } = rulesDocumentOf([
+    const { rules, criteriaJson } = rulesDocumentOf([
       record("Full", { Order__c: 1, Source__c: "Salesforce Workload Changed", Criteria__c: JSON.stringify(group), Destination__c: "Connect Agent State", Value__c: "Omni Full", Cooldown_Ms__c: 30000 }),
       record("Empty_static", { Order__c: 2, Source__c: "Connect Agent State Change", Operand_A__c: "Connect Agent Next State", Comparator__c: "Equal to", Operand_B__c: "Static Value", Destination__c: "Salesforce Agent State", Value__c: "Available" }),
     ]);
     assert.deepEqual(rules[0], { name: "Full", active: true, source: "Salesforce Workload Changed", criteria: group, destination: "Connect Agent State", state: "Omni Full", cooldownMs: 30000 });
-    assert.equal(rules[1].operandBValue, "", "an empty Static Value is the empty text");
-    assert.ok(!("operandAValue" in rules[1]));
+    assert.deepEqual(rules[1].criteria, { operandA: "Connect Agent Next State", comparator: "Equal to", operandB: "Static Value", operandBValue: "" }, "an empty Static Value is the empty text");
+    assert.deepEqual(criteriaJson, [true, false]);
   });
 
   test("what the engine must refuse is passed on as it is", () => {
@@ -259,6 +257,17 @@ describe("what the record checks catch", () => {
     cpSync(at(root, "customMetadata/PresenceSyncRule.Lunch_to_Omni.md-meta.xml"), at(root, "customMetadata/PresenceSyncRule.Lunch__to_Omni.md-meta.xml"));
     const found = checkMetadata(root).problems;
     assert.ok(found.some((p) => /Lunch__to_Omni is not a valid record name/.test(p)), found.join("\n"));
+  });
+
+  test("caught by make salesforce-check: a criterion the engine refuses, named by the field the agent's status line names", async () => {
+    const root = copy();
+    edit(root, lunch, "<value xsi:type=\"xsd:string\">Equal to</value>", "<value xsi:type=\"xsd:string\">Greater than</value>");
+    const lines = /** @type {string[]} */ ([]);
+    await assert.rejects(build({ root, checkOnly: true, presencesync, log: (l) => lines.push(l) }), /have errors/);
+    assert.ok(
+      lines.some((l) => /^customMetadata\/PresenceSyncRule\.Lunch_to_Omni\.md-meta\.xml, field Operand_B_Value__c: error: "Greater than" compares numbers, but the static value "Lunch" is not a number/.test(l)),
+      lines.join("\n"),
+    );
   });
 
   test("caught by make salesforce-check: a record the engine refuses, named by file and field", async () => {

@@ -1,56 +1,106 @@
 // Command presencesync checks presence sync rules, explains what they do with
-// an event, and runs scenarios against simulated platforms.
+// an event, runs scenarios against simulated platforms, formats rules files,
+// and converts rules to and from Salesforce custom metadata records.
 //
-//	presencesync lint [--json] [--quiet] RULES.json...
-//	presencesync explain [--json] [--state SNAPSHOT.json] RULES.json EVENT.json
+//	presencesync lint [--json] [--quiet] [--catalog FILE] RULES...
+//	presencesync explain [--json] [--state STATE.json] [--catalog FILE] RULES EVENT.json
 //	presencesync simulate [--verbose] SCENARIO.json...
+//	presencesync fmt [-w] RULES.json
+//	presencesync export-metadata [--catalog FILE] [--prune] RULES.json DIR
+//	presencesync import-metadata [--catalog FILE] [--profile NAME] DIR
+//	presencesync version
+//	presencesync help [COMMAND]
+//
+// RULES is a rules file, or a folder of PresenceSyncRule records
+// (DIR/customMetadata/PresenceSyncRule.<Name>.md-meta.xml).
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
-
-	"github.com/presence-sync/presence-sync/rules"
-	"github.com/presence-sync/presence-sync/rules/scenario"
 )
 
-const usage = `presencesync — Amazon Connect ↔ Salesforce Omni-Channel presence sync rules
-
-usage:
-  presencesync lint [--json] [--quiet] RULES.json...
-      check rules files; errors and warnings, each located; exit 1 on errors
-  presencesync explain [--json] [--state SNAPSHOT.json] RULES.json EVENT.json
-      evaluate one event: which rules match, why the others do not, what is written
-  presencesync simulate [--verbose] SCENARIO.json...
-      run scenarios against simulated platforms; ends with "N passed, M failed"
-`
+// version is the release of presence-sync this tool belongs to: the shim's
+// `version` (js/src/index.js), which a test keeps equal to it.
+const version = "0.1.0"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// command is one subcommand: its arguments, what it does, and define, which
+// declares its flags and returns what runs it with the file arguments.
+type command struct {
+	name    string
+	args    string
+	summary string
+	about   string
+	define  func(fs *flag.FlagSet) func(files []string, stdout, stderr io.Writer) int
+}
+
+var commands []*command
+
+func init() {
+	commands = []*command{lintCommand, explainCommand, simulateCommand, fmtCommand, exportCommand, importCommand, versionCommand}
+}
+
+func find(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 2
 	}
 	switch args[0] {
-	case "lint":
-		return lint(args[1:], stdout, stderr)
-	case "explain":
-		return explain(args[1:], stdout, stderr)
-	case "simulate":
-		return simulate(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			c := find(args[1])
+			if c == nil {
+				fmt.Fprintf(stderr, "presencesync help: unknown command %q\n\n%s", args[1], usage())
+				return 2
+			}
+			fmt.Fprint(stdout, c.usage())
+			return 0
+		}
+		fmt.Fprint(stdout, usage())
 		return 0
 	}
-	fmt.Fprintf(stderr, "presencesync: unknown command %q\n\n%s", args[0], usage)
+	c := find(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "presencesync: unknown command %q\n\n%s", args[0], usage())
+		return 2
+	}
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	runCmd := c.define(fs)
+	files, err := parseFlags(fs, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, c.usage())
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "presencesync %s: %v\n\n%s", c.name, err, c.usage())
+		return 2
+	}
+	return runCmd(files, stdout, stderr)
+}
+
+// usageError reports wrong file arguments: what is wrong, then the command's usage.
+func usageError(name string, stderr io.Writer, problem string) int {
+	fmt.Fprintf(stderr, "presencesync %s: %s\n\n%s", name, problem, find(name).usage())
 	return 2
 }
 
@@ -70,57 +120,84 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	return files, nil
 }
 
-func lint(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("lint", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print diagnostics as JSON")
-	quiet := fs.Bool("quiet", false, "print nothing for files without problems")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return 2
+func usage() string {
+	var b strings.Builder
+	b.WriteString("presencesync: Amazon Connect ↔ Salesforce Omni-Channel presence sync rules\n\n")
+	b.WriteString("usage: presencesync COMMAND [flags] FILE...\n\ncommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(&b, "  %-16s %s\n", c.name, c.summary)
 	}
-	if len(files) == 0 {
-		fmt.Fprint(stderr, "presencesync lint: no rules file given\n\n"+usage)
-		return 2
+	fmt.Fprintf(&b, "  %-16s %s\n", "help", "print this, or a command's usage: help COMMAND (or COMMAND -h)")
+	b.WriteString("\nRULES is a rules file (JSON), or a folder of PresenceSyncRule custom metadata records\n" +
+		"(DIR/customMetadata/PresenceSyncRule.<Name>.md-meta.xml) as Salesforce DX retrieves them.\n")
+	return b.String()
+}
+
+// usage prints the command's arguments, what it does and its flags.
+func (c *command) usage() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: presencesync %s %s\n\n%s\n", c.name, c.args, c.about)
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	c.define(fs)
+	var flags []string
+	width := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		name, _ := flag.UnquoteUsage(f)
+		s := "-" + f.Name
+		if len(f.Name) > 1 {
+			s = "-" + s
+		}
+		if name != "" {
+			s += " " + name
+		}
+		flags = append(flags, s)
+		width = max(width, len(s))
+	})
+	if len(flags) > 0 {
+		b.WriteString("\nflags:\n")
+		i := 0
+		fs.VisitAll(func(f *flag.Flag) {
+			_, text := flag.UnquoteUsage(f)
+			fmt.Fprintf(&b, "  %-*s  %s\n", width, flags[i], text)
+			i++
+		})
 	}
-	status := 0
-	type fileResult struct {
-		File        string            `json:"file"`
-		Errors      int               `json:"errors"`
-		Warnings    int               `json:"warnings"`
-		Diagnostics rules.Diagnostics `json:"diagnostics"`
+	return b.String()
+}
+
+var versionCommand = &command{
+	name:    "version",
+	args:    "",
+	summary: "print the version of presence-sync and of the Go that built this tool",
+	about:   "Prints the version of presence-sync this tool belongs to (the shim's version), the Go\nrelease that built it, and the source revision when the build recorded one.",
+	define: func(fs *flag.FlagSet) func([]string, io.Writer, io.Writer) int {
+		return func(files []string, stdout, stderr io.Writer) int {
+			if len(files) > 0 {
+				return usageError("version", stderr, "takes no argument")
+			}
+			fmt.Fprintln(stdout, versionText())
+			return 0
+		}
+	},
+}
+
+// versionText: "presencesync 0.1.0 (go1.26.1 linux/amd64, revision 88f31a8c1d2e)".
+func versionText() string {
+	s := "presencesync " + version + " (" + runtime.Version() + " " + runtime.GOOS + "/" + runtime.GOARCH
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if v := bi.Main.Version; v != "" && v != "(devel)" {
+			s += ", module " + v
+		}
+		for _, kv := range bi.Settings {
+			switch {
+			case kv.Key == "vcs.revision" && len(kv.Value) >= 12:
+				s += ", revision " + kv.Value[:12]
+			case kv.Key == "vcs.modified" && kv.Value == "true":
+				s += " with local changes"
+			}
+		}
 	}
-	var results []fileResult
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", f, err)
-			status = 1
-			continue
-		}
-		_, diags := rules.Parse(data)
-		r := fileResult{File: f, Errors: len(diags.Errors()), Warnings: len(diags.Warnings()), Diagnostics: diags}
-		if r.Diagnostics == nil {
-			r.Diagnostics = rules.Diagnostics{}
-		}
-		results = append(results, r)
-		if r.Errors > 0 {
-			status = 1
-		}
-		if *asJSON || (*quiet && len(diags) == 0) {
-			continue
-		}
-		for _, d := range diags {
-			fmt.Fprintf(stdout, "%s: %s\n", f, d.String())
-		}
-		fmt.Fprintf(stdout, "%s: %s, %s\n", f, plural(r.Errors, "error"), plural(r.Warnings, "warning"))
-	}
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		_ = enc.Encode(results)
-	}
-	return status
+	return s + ")"
 }
 
 func plural(n int, word string) string {
@@ -128,136 +205,6 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-func explain(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	asJSON := fs.Bool("json", false, "print the decision as JSON")
-	statePath := fs.String("state", "", "a JSON file with what is known before the event: connectState, salesforceStatus, configuredCapacity, workload")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return 2
-	}
-	if len(files) != 2 {
-		fmt.Fprint(stderr, "presencesync explain: give a rules file and an event file\n\n"+usage)
-		return 2
-	}
-	data, err := os.ReadFile(files[0])
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	eng, err := rules.Compile(data)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", files[0], err)
-		return 1
-	}
-	evData, err := os.ReadFile(files[1])
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 1
-	}
-	ev, err := rules.DecodeEvent(evData)
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", files[1], err)
-		return 1
-	}
-	var st rules.State
-	if *statePath != "" {
-		sd, err := os.ReadFile(*statePath)
-		if err == nil {
-			err = json.Unmarshal(sd, &st)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: %v\n", *statePath, err)
-			return 1
-		}
-	}
-	c := rules.NewCoordinator(eng, rules.DefaultOptions())
-	start := c.Start(0, st, nil)
-	out := c.HandleEvent(0, ev)
-	errs := append(start.Errors, out.Errors...)
-	if *asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		var d *rules.Decision
-		if len(out.Decisions) > 0 {
-			d = out.Decisions[0]
-		}
-		_ = enc.Encode(struct {
-			Decision *rules.Decision `json:"decision"`
-			Errors   []*rules.Error  `json:"errors"`
-		}{d, errs})
-		return 0
-	}
-	for _, d := range out.Decisions {
-		fmt.Fprintln(stdout, d.Text())
-	}
-	for _, e := range errs {
-		fmt.Fprintf(stdout, "error (%s): %s\n", e.Code, e.Message)
-	}
-	return 0
-}
-
-func simulate(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	verbose := fs.Bool("verbose", false, "print every scenario's action tally")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return 2
-	}
-	if len(files) == 0 {
-		fmt.Fprint(stderr, "presencesync simulate: no scenario file given\n\n"+usage)
-		return 2
-	}
-	passed, failed := 0, 0
-	for _, f := range files {
-		sc, err := scenario.LoadScenario(f)
-		if err != nil {
-			fmt.Fprintf(stdout, "FAIL %s\n  %v\n", f, err)
-			failed++
-			continue
-		}
-		res := sc.Run()
-		if res.Passed() {
-			passed++
-			fmt.Fprintf(stdout, "ok   %s (%s)\n", f, sc.Name)
-			if *verbose {
-				fmt.Fprintf(stdout, "     actions: %v\n", res.Statuses)
-			}
-			continue
-		}
-		failed++
-		fmt.Fprintf(stdout, "FAIL %s (%s)\n", f, sc.Name)
-		if res.Err != nil {
-			var re *rules.Error
-			if errors.As(res.Err, &re) && re.Code == rules.CodeInvalidRules {
-				fmt.Fprintf(stdout, "  %s\n", indent(re.Message))
-			} else {
-				fmt.Fprintf(stdout, "  %v\n", res.Err)
-			}
-			continue
-		}
-		for _, sf := range res.Failures {
-			fmt.Fprintf(stdout, "  step %d: %s\n", sf.Step, sf.Problem)
-			if sf.Expected != "" || sf.Got != "" {
-				fmt.Fprintf(stdout, "    expected: %s\n    got:      %s\n", sf.Expected, sf.Got)
-			}
-			if len(sf.Trace) > 0 {
-				fmt.Fprintln(stdout, "    decisions:")
-				for _, d := range sf.Trace {
-					fmt.Fprintf(stdout, "      %s\n", indent(indent(indent(d.Text()))))
-				}
-			}
-		}
-	}
-	fmt.Fprintf(stdout, "%d passed, %d failed\n", passed, failed)
-	if failed > 0 {
-		return 1
-	}
-	return 0
 }
 
 func indent(s string) string { return strings.ReplaceAll(s, "\n", "\n  ") }
