@@ -109,6 +109,12 @@ CHROMIUM ?= /usr/bin/chromium
 # with syscall/js alone (wasm/convert_lean.go, wasm/page_lean.go): the same behaviour, about
 # 110 KB gzip smaller (`make bench`'s size table says what each costs).
 WASM_TAGS ?=
+# The module's Go flags. The engine package is compiled without inlining: Go's inlining
+# copies small helpers (the JSON writer's and reader's) into hundreds of call sites, which
+# in WebAssembly costs about 54 KB gzip of module for no measured speed (BenchmarkSessionCycle
+# and BenchmarkHandleEvent compiled to WebAssembly run as fast either way); js/bench/sizes.mjs
+# builds its variants with the same flags.
+WASM_GCFLAGS := -gcflags=github.com/presence-sync/presence-sync/rules=-l
 
 # js/dist: presence-sync.js (classic), presence-sync.mjs (ES module), presence-sync.wasm,
 # the wasm_exec.js of the Go that built it, presence-sync.d.ts, presence-sync.wasm.gz.
@@ -121,7 +127,7 @@ $(DIST)/.wasm-tags: FORCE
 
 $(DIST)/presence-sync.wasm: $(GO_SOURCES) $(DIST)/.wasm-tags
 	@mkdir -p $(DIST)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' $(if $(WASM_TAGS),-tags $(WASM_TAGS)) -o $@ ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' $(WASM_GCFLAGS) $(if $(WASM_TAGS),-tags $(WASM_TAGS)) -o $@ ./wasm
 
 $(DIST)/wasm_exec.js: $(WASM_EXEC)
 	@mkdir -p $(DIST)

@@ -91,6 +91,8 @@ export function dependencyCosts(repoRoot, opts = {}) {
     fs.writeFileSync(path.join(tmp, "go.mod"), `module sizes\n\n${goLine}\n\nrequire (\n\tgithub.com/presence-sync/presence-sync v0.0.0\n${requires.join("\n")}\n)\n\nreplace github.com/presence-sync/presence-sync => ${repoRoot}\n`);
     fs.copyFileSync(path.join(repoRoot, "go.sum"), path.join(tmp, "go.sum"));
     const env = { ...process.env, GOOS: "js", GOARCH: "wasm", GOFLAGS: "-mod=mod", GOWORK: "off" };
+    // The Makefile's flags for js/dist/presence-sync.wasm (WASM_GCFLAGS: the engine without inlining).
+    const gcflags = "-gcflags=github.com/presence-sync/presence-sync/rules=-l";
     /**
      * @param {string} name
      * @param {string} pkg
@@ -100,7 +102,7 @@ export function dependencyCosts(repoRoot, opts = {}) {
     const build = (name, pkg, dir, tags = []) => {
       const out = path.join(tmp, name + ".wasm");
       log(`  building ${name}`);
-      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, pkg], { cwd: dir, env, stdio: ["ignore", "ignore", "inherit"] });
+      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", gcflags, ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, pkg], { cwd: dir, env, stdio: ["ignore", "ignore", "inherit"] });
       return sizesOf(fs.readFileSync(out));
     };
     /** @type {Record<string, {raw: number, gzip: number, brotli: number}>} */
@@ -114,7 +116,7 @@ export function dependencyCosts(repoRoot, opts = {}) {
     const buildModule = (/** @type {string} */ name, /** @type {string[]} */ tags) => {
       const out = path.join(tmp, name + ".wasm");
       log(`  building ${name}`);
-      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, "./wasm"], { cwd: repoRoot, env: wasmEnv, stdio: ["ignore", "ignore", "inherit"] });
+      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", gcflags, ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, "./wasm"], { cwd: repoRoot, env: wasmEnv, stdio: ["ignore", "ignore", "inherit"] });
       return sizesOf(fs.readFileSync(out));
     };
     v.lean = buildModule("module-lean", ["novert", "nodom"]);
