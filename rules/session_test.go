@@ -343,7 +343,8 @@ func TestSessionInputs(t *testing.T) {
 		assert.Empty(t, o.Errors)
 		o = handle(t, s, `{"op":"leader","now":3,"leader":true}`)
 		assert.Empty(t, o.Commands, "waiting for the writer's write in flight")
-		assert.Equal(t, int64(3+takeoverWaitMs), o.WakeAt)
+		require.NotNil(t, s.Coordinator().tk)
+		assert.Equal(t, int64(2+5000), s.Coordinator().tk.waitUntil, "until the write's answer would have been due (writeTimeoutMs after it was heard)")
 	})
 	t.Run("now never goes back; absent is the last", func(t *testing.T) {
 		s := newSession(t, `{}`)
