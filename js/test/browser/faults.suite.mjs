@@ -68,7 +68,10 @@ export function faultsSuite(h) {
     });
 
     it("setState with no answer at all: a timeout error, then the retry lands", async () => {
-      const { page, frame } = await open({ startOptions: { options: { writeTimeoutMs: 600 } } });
+      // The retry waits 1.5 s after the timeout (retryBaseMs): the test has answered the
+      // timeout by letting Connect answer again long before, however slow the machine, so
+      // that exactly one try goes unanswered.
+      const { page, frame } = await open({ startOptions: { options: { writeTimeoutMs: 600, retryBaseMs: 1500 } } });
       await frame.evaluate(() => window.fakeCCP.holdWrites(true));
       await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
       const err = await waitFor(page, () => window.t.rec.errors.find((e) => e.code === "timeout"));
