@@ -76,20 +76,24 @@ const omni = {
       } else {
         rec.unpaired++;
       }
-      return counted(face.adapter.setStatus(statusId));
+      return counted(() => face.adapter.setStatus(statusId));
     },
-    logout: () => counted(face.adapter.logout()),
+    logout: () => counted(() => face.adapter.logout()),
   },
   /** The fake's own records (scaffolding, not what is measured) kept short. */
   trim() {
     for (const log of [model.state.fired, model.state.calls, face.delivered]) log.length = 0;
   },
 };
-/** @param {Promise<void>} p */
-function counted(p) {
+/**
+ * A write counted in flight from before its call (the fake tells its watchers of the call
+ * as it is made) until it settles.
+ * @param {() => Promise<void>} call
+ */
+function counted(call) {
   omni.state.calls++;
   omni.state.inflight++;
-  return p.finally(() => {
+  return call().finally(() => {
     omni.state.inflight--;
   });
 }
