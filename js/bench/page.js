@@ -43,7 +43,11 @@ const rec = {
   /** @type {number[]} */
   lat: [],
   unpaired: 0,
-  /** @type {null | {target: number, connect: string, expected: string, resolve: (t: number) => void}} */
+  /**
+   * What a settle waits for: `target` events seen, at least one write made since it began
+   * (every burst moves the agent away first), none in flight, both systems in the final state.
+   * @type {null | {target: number, connect: string, expected: string, calls: number, resolve: (t: number) => void}}
+   */
   waiter: null,
   reset() {
     this.nEv = 0;
@@ -127,7 +131,9 @@ agent.onStateChange((/** @type {any} */ e) => {
 function check() {
   const wt = rec.waiter;
   if (!wt) return;
-  if (rec.nEv >= wt.target && omni.state.inflight === 0 && omni.status === wt.expected && agent.getState().name === wt.connect) {
+  // (A burst leaves Omni-Channel where it ends: without a write made since it began, a
+  // check between the last event and the first write would find it settled already.)
+  if (rec.nEv >= wt.target && omni.state.calls > wt.calls && omni.state.inflight === 0 && omni.status === wt.expected && agent.getState().name === wt.connect) {
     rec.waiter = null;
     wt.resolve(performance.timeOrigin + performance.now());
   }
@@ -248,7 +254,7 @@ w.B = {
    */
   settled(target, last) {
     return new Promise((resolve) => {
-      rec.waiter = { target, connect: last, expected: /** @type {string} */ (expectedStatus(last)), resolve };
+      rec.waiter = { target, connect: last, expected: /** @type {string} */ (expectedStatus(last)), calls: omni.state.calls, resolve };
       setTimeout(() => {
         if (rec.waiter && rec.waiter.resolve === resolve) {
           rec.waiter = null;
@@ -283,7 +289,7 @@ w.B = {
     seq.push(here);
     const connectWritesBefore = connectWrites;
     const settled = new Promise((resolve) => {
-      rec.waiter = { target: count, connect: here, expected: /** @type {string} */ (expectedStatus(here)), resolve };
+      rec.waiter = { target: count, connect: here, expected: /** @type {string} */ (expectedStatus(here)), calls: omni.state.calls, resolve };
       // Never settled (a wrong final state): give up after SETTLE_LIMIT_MS.
       setTimeout(() => {
         if (rec.waiter && rec.waiter.resolve === resolve) {
