@@ -261,7 +261,7 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
-/** This tab's role among the agent's tabs: once after start, then on every change. */
+/** This tab's role among the agent's tabs: once it is known (at start; with a late Omni-Channel, once it is read), then on every change. */
 export interface LeaderDetail {
   /** This tab writes (the writer); false: a follower, which decides but never writes. */
   leader: boolean;
@@ -281,7 +281,7 @@ export interface PresenceSyncEventMap {
   decision: CustomEvent<DecisionDetail>;
   action: CustomEvent<ActionDetail>;
   error: CustomEvent<ErrorDetail>;
-  /** This tab became (or stopped being) the writer; also once after start. */
+  /** This tab became (or stopped being) the writer; also once when the role is first known. */
   leader: CustomEvent<LeaderDetail>;
   /** What the writer tab decided and did, received over BroadcastChannel (followers' logs). */
   remote: CustomEvent<RemoteDetail>;
