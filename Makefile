@@ -4,7 +4,7 @@ GO ?= go
 BIN := bin/presencesync
 
 .PHONY: all build test test-go test-js-unit lint vet fmt-check bench fuzz fuzz-short soak soak-short salesforce salesforce-check \
-	dist js-deps chromium vet-wasm test-wasm test-browser demo
+	dist js-deps chromium vet-wasm test-wasm test-browser demo tsc
 
 all: build
 
@@ -15,7 +15,7 @@ $(BIN): $(shell find rules -name '*.go' -not -name '*_test.go') go.mod
 
 # Every test: Go (with fuzz seed corpora), the rules and scenarios in testdata/,
 # the JS unit tests and the headless-browser tests.
-test: fmt-check vet vet-wasm test-go test-wasm lint test-js-unit salesforce-check test-browser soak-short fuzz-short
+test: fmt-check vet vet-wasm tsc test-go test-wasm lint test-js-unit salesforce-check test-browser soak-short fuzz-short
 
 test-go:
 	$(GO) test -count=1 ./rules/...
@@ -30,6 +30,11 @@ fmt-check:
 lint: build
 	@for f in testdata/rules/*.json; do $(BIN) lint --quiet "$$f" || exit 1; done
 	$(BIN) simulate testdata/scenarios/*.json
+
+# The shim's JSDoc types (js/src) checked by TypeScript, strict, and the public
+# js/presence-sync.d.ts type-tested against them (js/test/types/api.test.ts): js/tsconfig.json.
+tsc: js-deps
+	cd js && node_modules/.bin/tsc -p .
 
 # JS unit tests (Salesforce adapters, leadership, payload handling, the Salesforce tooling): Node's
 # own runner. The fuzz test drives the shim with the real engine under Node (the built module);
@@ -98,10 +103,18 @@ JS_SOURCES := $(wildcard js/src/*.js) js/build.mjs js/presence-sync.d.ts
 NPM_STAMP := js/node_modules/.presence-sync-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
-# Build tags of the module. By default it is built without vert and dom/v2: syscall/js does
-# their few cold-path jobs (wasm/convert_lean.go, wasm/window_js.go) and the module is about
-# 140 KB gzip smaller (`make bench`'s size table). WASM_TAGS=vert,dom builds it with them.
+# Build tags of the module. By default it is built as DESIGN.md describes it: the structured
+# values that cross converted with github.com/norunners/vert, the page listeners removed with
+# honnef.co/go/js/dom/v2 (wasm/convert.go, wasm/page.go). WASM_TAGS=novert,nodom builds it
+# with syscall/js alone (wasm/convert_lean.go, wasm/page_lean.go): the same behaviour, about
+# 110 KB gzip smaller (`make bench`'s size table says what each costs).
 WASM_TAGS ?=
+# The module's Go flags. The engine package is compiled without inlining: Go's inlining
+# copies small helpers (the JSON writer's and reader's) into hundreds of call sites, which
+# in WebAssembly costs about 54 KB gzip of module for no measured speed (BenchmarkSessionCycle
+# and BenchmarkHandleEvent compiled to WebAssembly run as fast either way); js/bench/sizes.mjs
+# builds its variants with the same flags.
+WASM_GCFLAGS := -gcflags=github.com/presence-sync/presence-sync/rules=-l
 
 # js/dist: presence-sync.js (classic), presence-sync.mjs (ES module), presence-sync.wasm,
 # the wasm_exec.js of the Go that built it, presence-sync.d.ts, presence-sync.wasm.gz.
@@ -114,7 +127,7 @@ $(DIST)/.wasm-tags: FORCE
 
 $(DIST)/presence-sync.wasm: $(GO_SOURCES) $(DIST)/.wasm-tags
 	@mkdir -p $(DIST)
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' $(if $(WASM_TAGS),-tags $(WASM_TAGS)) -o $@ ./wasm
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' $(WASM_GCFLAGS) $(if $(WASM_TAGS),-tags $(WASM_TAGS)) -o $@ ./wasm
 
 $(DIST)/wasm_exec.js: $(WASM_EXEC)
 	@mkdir -p $(DIST)
@@ -137,15 +150,15 @@ chromium:
 		$(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium; \
 	fi
 
-# Both builds of wasm/: the default, and with vert and dom/v2.
+# Both builds of wasm/: the default (vert and dom/v2), and the lean one (syscall/js alone).
 vet-wasm:
 	GOOS=js GOARCH=wasm $(GO) vet ./wasm/
-	GOOS=js GOARCH=wasm $(GO) vet -tags vert,dom ./wasm/
+	GOOS=js GOARCH=wasm $(GO) vet -tags novert,nodom ./wasm/
 
-# The wasm/ package's tests, run under Node with browser-like globals.
+# The wasm/ package's tests, run under Node with browser-like globals, for both builds.
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
-	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags vert,dom -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags novert,nodom -exec="$(CURDIR)/wasm/testdata/go_js_wasm_exec" ./wasm/
 
 # Headless Chromium through playwright-core: real Streams against a fake CCP, the shim,
 # the demo (screenshot in js/test/artifacts/).

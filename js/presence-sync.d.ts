@@ -1,9 +1,11 @@
-// Type declarations for presence-sync's browser API (DESIGN.md "Browser API").
+// Type declarations for presence-sync's browser API (README "In the browser").
 // The classic script defines `window.PresenceSync`; the ES module exports the same names.
+// Type-tested against the code's JSDoc types (js/src/types.js) by js/test/types/api.test.ts
+// under `tsc --noEmit` (make tsc, part of make test).
 
 export as namespace PresenceSync;
 
-/** The rules document (DESIGN.md "Rules document"). */
+/** The rules document (README "Rules"). */
 export interface RulesDocument {
   rules: Rule[];
   connect?: { states: { name: string; type: "routable" | "not_routable" | "offline" }[] };
@@ -11,20 +13,38 @@ export interface RulesDocument {
     statuses?: { id: string; developerName: string; label?: string }[];
     serviceChannels?: { developerName: string; keyPrefix: string }[];
   };
+  /** The browser options of start, as defaults (those passed to start win). */
+  options?: Options;
+  $schema?: string;
 }
 
-export interface Rule {
-  name: string;
-  active?: boolean;
-  source: string;
+/** One criterion: Operand A compared with Operand B (a Static Value takes its operand's Value). */
+export interface Criterion {
   operandA: string;
   operandAValue?: string;
   comparator: string;
   operandB: string;
   operandBValue?: string;
-  destination: string;
-  value: string;
 }
+
+/** Criteria: one criterion, or a group whose members are criteria or groups (at most 4 deep, 20 criteria). */
+export type Criteria = Criterion | { all: Criteria[] } | { any: Criteria[] };
+
+interface RuleBase {
+  name: string;
+  active?: boolean;
+  description?: string;
+  source: string;
+  destination: string;
+  /** After the rule issues a write, it does not fire again for this long (ms). */
+  cooldownMs?: number;
+}
+
+/**
+ * A rule: `criteria` and `state` (the canonical shape), or the CTI adapter's record form
+ * (the operands at the rule's top level and `value`), never both.
+ */
+export type Rule = (RuleBase & { criteria: Criteria; state: string }) | (RuleBase & Criterion & { value: string });
 
 export type LogLevel = "error" | "warn" | "info" | "debug";
 
@@ -47,15 +67,15 @@ export interface Options {
   leadership?: boolean;
   /** What the shim logs to the console ("warn"). */
   logLevel?: LogLevel;
-  /** How long start waits for Streams to report the agent, ms (30000). */
+  /** How long start waits for Streams to report the agent, and for the Salesforce side's first answer before it starts without it, ms (30000). */
   startTimeoutMs?: number;
 }
 
-/** A status as the adapter reports it. */
+/** A status as the adapter reports it: as Salesforce gives it (the engine names a status that comes with its Id only). */
 export interface PresenceStatus {
   statusId: string;
-  statusApiName: string;
-  statusName: string;
+  statusApiName?: string;
+  statusName?: string;
 }
 
 export interface StatusInfo {
@@ -64,24 +84,51 @@ export interface StatusInfo {
   label: string;
 }
 
+export interface ServiceChannelInfo {
+  developerName: string;
+  /** The 3-character key prefix of the object the channel routes (a work item's channel is found by it). */
+  keyPrefix: string;
+  label?: string;
+  id?: string;
+  relatedEntity?: string;
+}
+
+/**
+ * What an adapter's listener receives: Salesforce's facts as Salesforce gives them (a status
+ * by its Id only, as a login reports it, is named by the engine; a work item without its
+ * channel gets it from its key prefix; a login is a status change with reason
+ * OmniLoginStatusChange), a problem the adapter reports (`error`: `invalid-event` for a
+ * payload it cannot read, `timeout` with `waiting: true` while its platform has not answered
+ * yet, `unavailable`), or `ready` when its platform first answers after a wait.
+ */
 export type SalesforceEvent =
-  | { type: "statusChanged"; statusId: string; statusApiName: string; statusName: string; reason?: string }
-  | { type: "logout" }
+  | { type: "statusChanged"; statusId: string; statusApiName?: string; statusName?: string; reason?: string }
+  | { type: "logout"; reason?: string }
   | { type: "workAccepted"; workItemId: string; workId: string; serviceChannel?: string }
-  | { type: "workloadChanged"; configuredCapacity: number | string; previousWorkload: number | string; newWorkload: number | string }
-  | { type: "error"; code: string; message: string; payload?: unknown };
+  | {
+      type: "workloadChanged";
+      configuredCapacity: number | string;
+      previousWorkload: number | string;
+      newWorkload: number | string;
+      configuredInterruptibleCapacity?: number | string;
+      previousInterruptibleWorkload?: number | string;
+      newInterruptibleWorkload?: number | string;
+    }
+  | { type: "error"; code: string; message: string; payload?: unknown; waiting?: boolean }
+  | { type: "ready"; message: string };
 
 /** Any object of this shape can be the Salesforce side. */
 export interface SalesforceAdapter {
   /** null: logged out of Omni-Channel. */
   getStatus(): Promise<PresenceStatus | null>;
   listStatuses(): Promise<StatusInfo[]>;
+  /** Rejects with what the platform gave (the engine reads and classifies it). */
   setStatus(statusId: string): Promise<unknown>;
   logout(): Promise<unknown>;
   /** Returns an unsubscribe function. */
   subscribe(listener: (event: SalesforceEvent) => void): () => void;
-  /** Optional: the service channels, to resolve a work item's channel from its key prefix. */
-  listServiceChannels?(): Promise<{ developerName: string; keyPrefix: string }[]>;
+  /** Optional: the service channels, for the engine to find a work item's channel by its key prefix. */
+  listServiceChannels?(): Promise<ServiceChannelInfo[]>;
 }
 
 /** The subset of the Amazon Connect Streams global the shim uses. */
@@ -134,6 +181,9 @@ export type ActionStatus = "issued" | "applied" | "retrying" | "failed" | "skipp
 
 /** One change of a write's status. */
 export interface ActionDetail {
+  /** A writer tab's, as this tab heard it (with `from`, its tabId). */
+  remote?: true;
+  from?: string;
   id?: number;
   destination: Destination;
   value: string;
@@ -160,6 +210,9 @@ export interface RuleTrace {
 
 /** One per event (DESIGN.md Semantics 13). */
 export interface DecisionDetail {
+  /** A writer tab's, as this tab heard it (with `from`, its tabId). */
+  remote?: true;
+  from?: string;
   seq?: number;
   time?: number;
   event: { type: string; [key: string]: unknown };
@@ -196,6 +249,10 @@ export type ErrorCode =
 export interface ErrorDetail {
   code: ErrorCode;
   message: string;
+  /** A writer tab's, as this tab heard it. */
+  remote?: true;
+  /** The writer tab's id, on a remote detail. */
+  from?: string;
   rule?: string;
   ruleIndex?: number;
   rules?: string[];
@@ -204,7 +261,7 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
-/** This tab's role among the agent's tabs: once after start, then on every change. */
+/** This tab's role among the agent's tabs: once it is known (at start; with a late Omni-Channel, once it is read), then on every change. */
 export interface LeaderDetail {
   /** This tab writes (the writer); false: a follower, which decides but never writes. */
   leader: boolean;
@@ -224,13 +281,17 @@ export interface PresenceSyncEventMap {
   decision: CustomEvent<DecisionDetail>;
   action: CustomEvent<ActionDetail>;
   error: CustomEvent<ErrorDetail>;
-  /** This tab became (or stopped being) the writer; also once after start. */
+  /** This tab became (or stopped being) the writer; also once when the role is first known. */
   leader: CustomEvent<LeaderDetail>;
   /** What the writer tab decided and did, received over BroadcastChannel (followers' logs). */
   remote: CustomEvent<RemoteDetail>;
 }
 
-/** A running sync. Events produced while start ran are dispatched in the task after it resolves. */
+/**
+ * A running sync. Events produced while start ran are dispatched in the task after it
+ * resolves. Every tab hears the writer tab's decisions, actions and errors too, as the same
+ * events with `detail.remote: true` and `detail.from` (the writer's tabId).
+ */
 export interface PresenceSync extends EventTarget {
   readonly stopped: boolean;
   /** True while this tab is the writer (always with `leadership: false`). */
@@ -246,12 +307,15 @@ export interface PresenceSync extends EventTarget {
 }
 
 /**
- * Codes of a rejected start: "invalid-rules" (with `problems`), "invalid-options",
- * "wasm-blocked" (the page's CSP needs 'wasm-unsafe-eval'), "wasm-load-failed",
- * "timeout" (Streams never reported the agent), "start-failed".
+ * The one error type of the shim. Codes of a rejected start: "invalid-rules" (with
+ * `problems`), "invalid-options", "wasm-blocked" (the page's CSP needs
+ * 'wasm-unsafe-eval'), "wasm-load-failed", "timeout" (Streams never reported the agent),
+ * "start-failed", "stopped"; the built-in adapters reject with "unavailable" and
+ * "invalid-event" besides what Salesforce gave.
  */
 export interface PresenceSyncError extends Error {
-  code: "invalid-rules" | "invalid-options" | "wasm-blocked" | "wasm-load-failed" | "timeout" | "start-failed" | (string & {});
+  name: "PresenceSyncError";
+  code: "invalid-rules" | "invalid-options" | "wasm-blocked" | "wasm-load-failed" | "timeout" | "start-failed" | "stopped" | (string & {});
   problems?: unknown[];
 }
 
@@ -275,11 +339,15 @@ export const salesforce: {
     relayToken?: string;
     /** Another relay transport instead of the frame one. */
     transport?: unknown;
+    /** How long Omni-Channel may stay silent at first before the adapter says it waits (5000 ms). */
     timeoutMs?: number;
     helloMs?: number;
     log?: (level: LogLevel, message: string, detail?: unknown) => void;
     [key: string]: unknown;
-  }): SalesforceAdapter;
+  }): SalesforceAdapter & { listServiceChannels(): Promise<ServiceChannelInfo[]> };
   /** Salesforce Console Integration Toolkit (sforce.console.presence). */
-  console(sforce?: unknown, options?: Record<string, unknown>): SalesforceAdapter;
+  console(
+    sforce?: unknown,
+    options?: { catalog?: () => Promise<unknown>; log?: (level: LogLevel, message: string, detail?: unknown) => void },
+  ): SalesforceAdapter & { listServiceChannels(): Promise<ServiceChannelInfo[]> };
 };

@@ -3,16 +3,15 @@ package rules
 // Leadership: one tab writes, the others follow (they decide, for the log, and
 // write nothing). A follower keeps track of the writer's writes as it hears of
 // them (remote actions) and of the writes it would make itself (its shadow
-// intents). When it becomes the writer it takes over: it waits, a bounded
-// time, for the previous writer's writes in flight to show up in events, reads
-// both systems, decides what changed meanwhile as catch-up events, makes the
-// writes the previous writer decided but did not make, and reconciles per
-// options.reconcile. No write the previous writer decided is lost, and none
-// that shows up is made again.
+// intents). When it becomes the writer it takes over: it waits for the
+// previous writer's writes in flight to show up in events — each at most until
+// its answer would have been due (writeTimeoutMs after the follower heard of
+// it) —, reads both systems, decides what changed meanwhile as catch-up
+// events, makes the writes the previous writer decided but did not make, and
+// reconciles per options.reconcile. No write the previous writer decided is
+// lost, and none that shows up is made again, however late it lands.
 
 const (
-	// takeoverWaitMs bounds the wait for the previous writer's writes in flight.
-	takeoverWaitMs = 1000
 	// remoteTTLMs: a writer's write still in flight after this long is
 	// forgotten (tries end within retryAttempts × writeTimeoutMs).
 	remoteTTLMs = 30000
@@ -93,7 +92,7 @@ func (c *Coordinator) SetLeader(now int64, leader bool) Output {
 		c.leader = leader
 	case leader && !c.leader:
 		c.leader = true
-		c.tk = &takeover{waitUntil: now + takeoverWaitMs}
+		c.tk = &takeover{waitUntil: c.follow.inFlightUntil(now, c.opts.WriteTimeoutMs)}
 	case !leader && c.leader:
 		c.stopWriting()
 	}
@@ -225,6 +224,21 @@ func (f *followerState) noteChange(c *Coordinator, d Destination, value string) 
 		}
 	}
 	f.remote = f.remote[:k]
+}
+
+// inFlightUntil is how long a new writer waits for the previous writer's
+// writes in flight: each until its answer would have been due, writeTimeoutMs
+// after this tab heard of it — by then the previous writer would have counted
+// it failed. (A fixed shorter wait let a write that landed after the
+// takeover's read be made a second time.)
+func (f *followerState) inFlightUntil(now, timeoutMs int64) int64 {
+	until := now
+	for _, in := range f.remote {
+		if inFlightStatus(in.status) && in.at+timeoutMs > until {
+			until = in.at + timeoutMs
+		}
+	}
+	return until
 }
 
 // prune forgets the writer's writes in flight for too long.

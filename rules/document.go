@@ -11,7 +11,8 @@ type Document struct {
 	Connect    ConnectCatalog    `json:"connect"`
 	Salesforce SalesforceCatalog `json:"salesforce"`
 	// Options is the document's "options" object as written (nil when absent):
-	// the browser options (js/API.md); those passed to start win.
+	// the browser options (README "In the browser", js/presence-sync.d.ts); those
+	// passed to start win.
 	Options []byte `json:"-"`
 }
 

@@ -8,6 +8,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// defaultTimeout is the default writeTimeoutMs: how long a takeover waits, at
+// most, for a write the previous writer had in flight.
+const defaultTimeout = 5000
+
 // fxReads returns the read commands of an output, by destination.
 func fxReads(out Output) map[Destination]int64 {
 	m := map[Destination]int64{}
@@ -107,7 +111,7 @@ func TestTakeoverWaitsForTheWritersWritesInFlight(t *testing.T) {
 		co.HandleRemote(12, remote)
 		out := co.SetLeader(20, true)
 		assert.Empty(t, out.Commands, "the previous writer's write is still in flight")
-		assert.Equal(t, int64(20+takeoverWaitMs), out.WakeAt)
+		assert.Equal(t, int64(12+defaultTimeout), out.WakeAt, "until its answer would have been due")
 		out = co.HandleEvent(50, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Lunch", Reason: "OmniToolkitStatusChange"})
 		require.Len(t, out.Decisions, 1)
 		assert.True(t, out.Decisions[0].Echo, "a follower knows the writer's echo")
@@ -115,16 +119,16 @@ func TestTakeoverWaitsForTheWritersWritesInFlight(t *testing.T) {
 		out = fxAnswer(t, co, 60, out, "Lunch", "Lunch")
 		assert.Empty(t, out.Commands, "the write showed up: not made again")
 	})
-	t.Run("at most takeoverWaitMs", func(t *testing.T) {
+	t.Run("at most until its answer would have been due", func(t *testing.T) {
 		co := fxFollower(t, nil, rules...)
 		co.HandleEvent(10, connectEv("Available", "Lunch"))
 		co.HandleRemote(12, remote)
 		out := co.SetLeader(20, true)
-		assert.Empty(t, co.Tick(20+takeoverWaitMs-1).Commands)
-		out = co.Tick(20 + takeoverWaitMs)
+		assert.Empty(t, co.Tick(12+defaultTimeout-1).Commands)
+		out = co.Tick(12 + defaultTimeout)
 		assert.Len(t, fxReads(out), 2)
 		// The read shows it never landed (the old writer closed before sending it): made now, once.
-		out = fxAnswer(t, co, 1100, out, "Lunch", "Available")
+		out = fxAnswer(t, co, 5100, out, "Lunch", "Available")
 		w := fxWrites(out)
 		require.Len(t, w, 1)
 		assert.Equal(t, "Lunch", w[0].Value)
@@ -136,13 +140,30 @@ func TestTakeoverWaitsForTheWritersWritesInFlight(t *testing.T) {
 		co := fxFollower(t, nil, rules...)
 		co.HandleEvent(10, connectEv("Available", "Lunch"))
 		co.HandleRemote(12, remote)
-		out := co.Tick(20 + takeoverWaitMs)
+		out := co.Tick(20 + defaultTimeout)
 		assert.Empty(t, out.Commands, "a follower does not take over by itself")
 		co.SetLeader(30, true)
-		out = co.Tick(30 + takeoverWaitMs)
-		out = fxAnswer(t, co, 1100, out, "Lunch", "Lunch")
+		out = co.Tick(30 + defaultTimeout)
+		out = fxAnswer(t, co, 5100, out, "Lunch", "Lunch")
 		assert.Empty(t, out.Commands)
 		assert.Empty(t, out.Actions)
+	})
+	// Regression: the wait was a fixed 1 s, after which the takeover read both
+	// systems, did not see the write, and made it again; the previous writer's
+	// write then landed too — two writes for one decision.
+	t.Run("a write landing later than a second is not made again", func(t *testing.T) {
+		co := fxFollower(t, nil, rules...)
+		co.HandleEvent(10, connectEv("Available", "Lunch"))
+		co.HandleRemote(12, remote)
+		co.SetLeader(20, true)
+		out := co.Tick(1500)
+		assert.Empty(t, out.Commands, "still waiting: the write's answer is not due yet")
+		out = co.HandleEvent(2500, Event{Type: SourceSalesforceStateChange, StatusAPIName: "Lunch", Reason: "OmniToolkitStatusChange"})
+		assert.True(t, out.Decisions[0].Echo)
+		require.Len(t, fxReads(out), 2, "it showed up: read both systems now")
+		out = fxAnswer(t, co, 2510, out, "Lunch", "Lunch")
+		assert.Empty(t, fxWrites(out), "not made again")
+		assert.Empty(t, fxWrites(co.Tick(6000)))
 	})
 }
 
@@ -203,7 +224,7 @@ func TestFollowerIntents(t *testing.T) {
 			}
 			out := co.SetLeader(at, true)
 			if len(fxReads(out)) == 0 { // waiting for the writer's write in flight
-				at += takeoverWaitMs
+				at += defaultTimeout
 				out = co.Tick(at)
 			}
 			out = fxAnswer(t, co, at+1, out, co.Snapshot().ConnectState, tc.omni)

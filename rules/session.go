@@ -7,6 +7,10 @@ type Session struct {
 	coord   *Coordinator
 	in      jpool // reads the inputs: an event's input allocates no nodes or known strings
 	lastNow int64 // the latest `now` read: an input without one, or an earlier one, is at this time
+	// clock: the time of the input being handled, given by AppendHandleAt
+	// (clocked); an input's own `now` is then not read.
+	clock   int64
+	clocked bool
 }
 
 // NewSession compiles the rules once and builds a coordinator. config is
@@ -89,6 +93,17 @@ func (s *Session) AppendHandle(dst, input []byte) (out []byte) {
 	w := jw{b: dst, noTrace: noTrace}
 	w.output(&o)
 	return w.b
+}
+
+// AppendHandleAt is AppendHandle at a time given by the caller: the
+// WebAssembly module reads the page's clock once per input and passes it here,
+// so that the engine has one clock and the shim passes no time. The input's
+// own `now`, if any, is not read; the time never goes back (an earlier now is
+// the latest seen).
+func (s *Session) AppendHandleAt(dst, input []byte, now int64) []byte {
+	s.clock, s.clocked = now, true
+	defer func() { s.clocked = false }()
+	return s.AppendHandle(dst, input)
 }
 
 // handle runs one input. noTrace: the input said "trace": false, so its

@@ -21,17 +21,23 @@ func invalidInput(op, field, msg string) *Error {
 	return &Error{Code: CodeInvalidEvent, Field: field, Message: "ignored a malformed " + op + " input: " + msg}
 }
 
-// nowFrom reads `now`: absent, the last time seen; the clock never goes back.
+// nowFrom reads `now`: the clock's time with AppendHandleAt, else the input's
+// `now`; absent, the last time seen; the time never goes back.
 func (s *Session) nowFrom(in *jnode) (int64, *Error) {
-	v := in.get("now")
-	if v.absent() {
-		return s.lastNow, nil
+	var t int64
+	if s.clocked {
+		t = s.clock
+	} else {
+		v := in.get("now")
+		if v.absent() {
+			return s.lastNow, nil
+		}
+		n, err := v.number()
+		if err != nil || !n.OK || n.V < 0 || n.V > maxNow {
+			return 0, invalidInput("", "now", "now must be the time in milliseconds since 1970 (a number from 0 to 9e15), got "+describeNode(v))
+		}
+		t = int64(n.V)
 	}
-	n, err := v.number()
-	if err != nil || !n.OK || n.V < 0 || n.V > maxNow {
-		return 0, invalidInput("", "now", "now must be the time in milliseconds since 1970 (a number from 0 to 9e15), got "+describeNode(v))
-	}
-	t := int64(n.V)
 	if t < s.lastNow {
 		t = s.lastNow
 	}

@@ -343,7 +343,8 @@ func TestSessionInputs(t *testing.T) {
 		assert.Empty(t, o.Errors)
 		o = handle(t, s, `{"op":"leader","now":3,"leader":true}`)
 		assert.Empty(t, o.Commands, "waiting for the writer's write in flight")
-		assert.Equal(t, int64(3+takeoverWaitMs), o.WakeAt)
+		require.NotNil(t, s.Coordinator().tk)
+		assert.Equal(t, int64(2+5000), s.Coordinator().tk.waitUntil, "until the write's answer would have been due (writeTimeoutMs after it was heard)")
 	})
 	t.Run("now never goes back; absent is the last", func(t *testing.T) {
 		s := newSession(t, `{}`)
@@ -354,4 +355,31 @@ func TestSessionInputs(t *testing.T) {
 		o = handle(t, s, `{"op":"tick"}`)
 		assert.Empty(t, o.Errors)
 	})
+}
+
+// The WebAssembly module passes the page's clock with every input
+// (AppendHandleAt): an input's own `now` is not read, the time never goes
+// back, and inputs without a clock go on from the latest time seen.
+func TestSessionHandleAtTheClock(t *testing.T) {
+	s, err := NewSession([]byte(`{"rules": ` + string(fxDocJSON(t, nil, fxBase())) + `, "options": {"writeTimeoutMs": 1000}}`))
+	require.NoError(t, err)
+	at := func(in string, now int64) sessionOut {
+		t.Helper()
+		var o sessionOut
+		require.NoError(t, json.Unmarshal(s.AppendHandleAt(nil, []byte(in), now), &o))
+		return o
+	}
+	o := at(`{"op":"start","now":5,"connect":{"state":"Available"},"salesforce":{"status":{"statusId":"0N5xx0000000001","statusApiName":"Available"}}}`, 100000)
+	require.Empty(t, o.Errors)
+	o = at(`{"op":"event","now":1,"event":{"type":"Connect Agent State Change","oldState":"Available","newState":"Lunch"}}`, 200000)
+	require.Len(t, o.Commands, 1)
+	assert.Equal(t, int64(201000), o.WakeAt, "the write times out writeTimeoutMs after the clock's time, not the input's now")
+	o = at(`{"op":"tick"}`, 150000)
+	assert.Empty(t, o.Errors, "a clock that goes back is at the latest time seen: nothing timed out")
+	assert.Equal(t, int64(201000), o.WakeAt)
+	o = at(`{"op":"tick","now":999999999}`, 201000)
+	require.Len(t, o.Errors, 1, "the clock's time, not the input's now, timed the write out")
+	assert.Equal(t, CodeTimeout, o.Errors[0].Code)
+	o = handle(t, s, `{"op":"tick"}`)
+	assert.Empty(t, o.Errors, "without a clock, an input without now is at the latest time seen")
 }

@@ -10,114 +10,162 @@ import (
 	"github.com/presence-sync/presence-sync/rules"
 )
 
-// funcs counts the js.Func values this module holds, so that tests can prove that
-// stop releases every one of them.
+// funcs counts the js.Func values the instances hold (their page listeners), so
+// that tests and the soak test can prove that stop releases every one of them.
 var funcs struct {
 	live      int
 	instances int
 }
 
-// newFunc wraps js.FuncOf and counts the function as live until release.
-func newFunc(fn func(this js.Value, args []js.Value) any) js.Func {
-	funcs.live++
-	return js.FuncOf(fn)
-}
+// The structured values that cross into JavaScript (convert.go: vert, by their
+// `js` tags). The per-input path crosses as JSON bytes (fast.go).
+type (
+	// created is create's answer on success: the instance's id for the exported
+	// path, stop and stats.
+	created struct {
+		OK      bool   `js:"ok"`
+		ID      int    `js:"id"`
+		Version string `js:"version"`
+	}
+	// refused is create's answer when the rules (or the call) are invalid.
+	refused struct {
+		OK    bool        `js:"ok"`
+		Error createError `js:"error"`
+	}
+	createError struct {
+		Code     string    `js:"code"`
+		Message  string    `js:"message"`
+		Problems []problem `js:"problems"`
+	}
+	// problem is a rules.Diagnostic as the shim sees it (vert reads `js` tags and
+	// keeps every field; absent ones are "" or 0).
+	problem struct {
+		Severity   string   `js:"severity"`
+		Code       string   `js:"code"`
+		RuleIndex  int      `js:"ruleIndex"`
+		RuleName   string   `js:"ruleName"`
+		Field      string   `js:"field"`
+		Value      string   `js:"value"`
+		Allowed    []string `js:"allowed"`
+		Suggestion string   `js:"suggestion"`
+		Line       int      `js:"line"`
+		Column     int      `js:"column"`
+		Message    string   `js:"message"`
+		Snippet    string   `js:"snippet"`
+	}
+	// moduleStats is what stats() returns: the live js.Func and instances, Go's heap
+	// (after a collection with {gc: true}; for the soak test and `make bench`), and,
+	// with {id}, that instance's timer.
+	moduleStats struct {
+		LiveFuncs int            `js:"liveFuncs"`
+		Instances int            `js:"instances"`
+		Go        string         `js:"go"`
+		HeapAlloc float64        `js:"heapAlloc"` // bytes of live and not yet collected objects
+		HeapInuse float64        `js:"heapInuse"` // bytes in spans in use
+		NumGC     float64        `js:"numGC"`
+		Instance  *instanceStats `js:"instance"` // nil (null) without {id}, or for an id not live
+	}
+	instanceStats struct {
+		LiveFuncs int     `js:"liveFuncs"`
+		TimerOn   bool    `js:"timerOn"`
+		WakeAt    float64 `js:"wakeAt"`
+		Hidden    bool    `js:"hidden"`
+	}
+)
 
-// release releases a js.Func made by newFunc.
-func release(f js.Func) {
-	f.Release()
-	funcs.live--
-}
-
-// createFailure is create's answer when the rules (or the call) are invalid; its
-// error is set on the converted object (vert does not skip fields).
-type createFailure struct {
-	OK bool `js:"ok"`
-}
-
-// createResult is create's answer on success; the instance's functions are set on
-// the converted object.
-type createResult struct {
-	OK      bool   `js:"ok"`
-	Version string `js:"version"`
-}
-
-// moduleStats is what __presenceSyncEngine.stats([{gc: true}]) returns: the live
-// js.Func and instances, and Go's heap (after a collection when gc is true; for the
-// soak test and `make bench`).
-type moduleStats struct {
-	LiveFuncs int     `js:"liveFuncs"`
-	Instances int     `js:"instances"`
-	Go        string  `js:"go"`
-	HeapAlloc float64 `js:"heapAlloc"` // bytes of live and not yet collected objects
-	HeapInuse float64 `js:"heapInuse"` // bytes in spans in use
-	NumGC     float64 `js:"numGC"`
-}
-
-// register defines globalThis.__presenceSyncEngine. Its functions live as long as
-// the module and are not counted.
+// register defines globalThis.__presenceSyncEngine. Its three functions live as
+// long as the module and are not counted; each recovers its panics.
 func register(global js.Value) {
-	create := js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
-		defer func() {
-			if p := recover(); p != nil {
-				result = failure("internal", "internal error while creating the engine: "+panicText(p))
-			}
-		}()
-		return create(args)
-	})
-	stats := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		if len(args) > 0 && args[0].Type() == js.TypeObject && args[0].Get("gc").Truthy() {
-			runtime.GC()
-		}
-		var m runtime.MemStats
-		runtime.ReadMemStats(&m)
-		return toJS(moduleStats{LiveFuncs: funcs.live, Instances: funcs.instances, Go: runtime.Version(),
-			HeapAlloc: float64(m.HeapAlloc), HeapInuse: float64(m.HeapInuse), NumGC: float64(m.NumGC)})
-	})
 	api := js.Global().Get("Object").New()
 	api.Set("version", Version)
-	api.Set("create", create)
-	api.Set("stats", stats)
+	api.Set("create", js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
+		defer func() {
+			if p := recover(); p != nil {
+				result = toJS(failure("internal", "internal error while creating the engine: "+rules.PanicText(p)))
+			}
+		}()
+		return toJS(create(args))
+	}))
+	api.Set("stop", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		defer logPanic("stop")
+		if in := live[argID(args, 0)]; in != nil {
+			in.stop()
+		}
+		return nil
+	}))
+	api.Set("stats", js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
+		defer logPanic("stats")
+		return toJS(stats(args))
+	}))
 	global.Set("__presenceSyncEngine", api)
 }
 
-// failure builds {ok: false, error: {code, message}}.
-func failure(code, message string) js.Value {
-	v := toJS(createFailure{OK: false})
-	e := js.Global().Get("Object").New()
-	e.Set("code", code)
-	e.Set("message", message)
-	e.Set("problems", js.Global().Get("Array").New())
-	v.Set("error", e)
-	return v
-}
-
-// create is __presenceSyncEngine.create(config, emit[, bridge]). bridge, when
-// given, is the shim's factory of fast handle functions (fast.go): it is called
-// as bridge(id, handle) and returns the function the instance exposes as handle.
+// create is __presenceSyncEngine.create(configJSON, wake): configJSON is the
+// session's configuration as JSON text (rules.NewSession); wake is the function
+// the instance's timer calls when the engine's wakeAt falls due.
 func create(args []js.Value) any {
-	if len(args) < 2 || args[1].Type() != js.TypeFunction {
-		return failure("invalid-options", "create(config, emit) needs the configuration and an emit function")
+	if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
+		return failure("invalid-options", "create(configJSON, wake) needs the configuration as JSON text and a wake function")
 	}
-	cfg, err := configJSON(args[0])
+	s, err := rules.NewSession([]byte(args[0].String()))
 	if err != nil {
-		return failure("invalid-rules", err.Error())
+		return refusal(err)
 	}
-	s, err := rules.NewSession(cfg)
-	if err != nil {
-		v := toJS(createFailure{OK: false})
-		v.Set("error", js.Global().Get("JSON").Call("parse", string(rules.ErrorJSON(err))))
-		return v
-	}
-	var bridge js.Value
-	if len(args) > 2 && args[2].Type() == js.TypeFunction {
-		bridge = args[2]
-	}
-	return newInstance(s, args[1]).object(bridge)
+	in := newInstance(s, args[1])
+	return created{OK: true, ID: int(in.id), Version: Version}
 }
 
-// panicText renders a recovered value.
-func panicText(p any) string { return rules.PanicText(p) }
+func failure(code, message string) refused {
+	return refused{Error: createError{Code: code, Message: message, Problems: []problem{}}}
+}
+
+// refusal is create's answer for an error from rules.NewSession.
+func refusal(err error) refused {
+	e, ok := err.(*rules.Error)
+	if !ok {
+		return failure("internal", err.Error())
+	}
+	r := failure(e.Code, e.Message)
+	for _, d := range e.Problems {
+		allowed := d.Allowed
+		if allowed == nil {
+			allowed = []string{}
+		}
+		r.Error.Problems = append(r.Error.Problems, problem{Severity: string(d.Severity), Code: d.Code, RuleIndex: d.RuleIndex,
+			RuleName: d.RuleName, Field: d.Field, Value: d.Value, Allowed: allowed, Suggestion: d.Suggestion, Line: d.Line,
+			Column: d.Column, Message: d.Message, Snippet: d.Snippet})
+	}
+	return r
+}
+
+// stats is __presenceSyncEngine.stats([{gc, id}]).
+func stats(args []js.Value) moduleStats {
+	var opts js.Value
+	if len(args) > 0 && args[0].Type() == js.TypeObject {
+		opts = args[0]
+	}
+	if opts.Truthy() && opts.Get("gc").Truthy() {
+		runtime.GC()
+	}
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	st := moduleStats{LiveFuncs: funcs.live, Instances: funcs.instances, Go: runtime.Version(),
+		HeapAlloc: float64(m.HeapAlloc), HeapInuse: float64(m.HeapInuse), NumGC: float64(m.NumGC)}
+	if opts.Truthy() {
+		if in := live[argID([]js.Value{opts.Get("id")}, 0)]; in != nil {
+			st.Instance = &instanceStats{LiveFuncs: in.owned, TimerOn: in.timerOn, WakeAt: float64(in.wakeAt), Hidden: in.hidden}
+		}
+	}
+	return st
+}
+
+// argID reads an instance id argument (0, no instance, when it is not a number).
+func argID(args []js.Value, i int) int32 {
+	if len(args) <= i || args[i].Type() != js.TypeNumber {
+		return 0
+	}
+	return int32(args[i].Int())
+}
 
 // internalOutput is an output that reports an internal error and nothing else.
 func internalOutput(message string, wakeAt int64) []byte {
@@ -128,21 +176,9 @@ func internalOutput(message string, wakeAt int64) []byte {
 	return append(b, '}')
 }
 
-// inputBytes reads an input crossing from JavaScript: a JSON string (the hot path)
-// or a Uint8Array of JSON. Anything else is a bug in the caller; it panics like
-// syscall/js does, and the entry point turns that into an internal error.
-func inputBytes(method string, args []js.Value) []byte {
-	if len(args) == 0 {
-		panic(&js.ValueError{Method: method, Type: js.TypeUndefined})
+// logPanic recovers a panic in an entry point that has no output to report it in.
+func logPanic(where string) {
+	if p := recover(); p != nil {
+		js.Global().Get("console").Call("error", "presence-sync engine: internal error in "+where+": "+rules.PanicText(p))
 	}
-	v := args[0]
-	switch {
-	case v.Type() == js.TypeString:
-		return []byte(v.String())
-	case v.InstanceOf(js.Global().Get("Uint8Array")):
-		b := make([]byte, v.Length())
-		js.CopyBytesToGo(b, v)
-		return b
-	}
-	panic(&js.ValueError{Method: method, Type: v.Type()})
 }

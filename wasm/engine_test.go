@@ -6,13 +6,12 @@ package main
 //
 //	GOOS=js GOARCH=wasm go test -exec="$PWD/wasm/testdata/go_js_wasm_exec" ./wasm/
 //
-// (make test does this). testdata/node-window.cjs gives Node the window-level
-// APIs a browser has.
+// (make test does this, for the default build and for -tags novert,nodom).
+// testdata/node-window.cjs gives Node the window-level APIs a browser has.
 
 import (
 	"encoding/json"
 	"os"
-	"reflect"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -25,13 +24,16 @@ const lunchRules = `{"rules":[{"name":"Lunch to Omni","source":"Connect Agent St
  "operandA":"Connect Agent New State","comparator":"Equal to","operandB":"Static Value",
  "operandBValue":"Lunch","destination":"Salesforce Agent State","value":"Lunch"}]}`
 
-const startInput = `{"op":"start","now":%NOW%,
+// The shim passes no time: these inputs carry none (or a wrong one, which is not read).
+const startInput = `{"op":"start",
  "connect":{"state":"Available","states":[{"name":"Available","type":"routable"},{"name":"Lunch","type":"not_routable"}]},
  "salesforce":{"status":{"statusId":"0N5xx0000000001","statusApiName":"Available","statusName":"Available"},
    "statuses":[{"id":"0N5xx0000000001","developerName":"Available","label":"Available"},
                {"id":"0N5xx0000000002","developerName":"Lunch","label":"Lunch"}]}}`
 
-const lunchEvent = `{"op":"event","now":%NOW%,"event":{"type":"Connect Agent State Change","oldState":"Available","newState":"Lunch"}}`
+const lunchEvent = `{"op":"event","now":1,"event":{"type":"Connect Agent State Change","oldState":"Available","newState":"Lunch"}}`
+
+const tick = `{"op":"tick"}`
 
 type output struct {
 	Decisions []json.RawMessage `json:"decisions"`
@@ -60,67 +62,98 @@ func TestMain(m *testing.M) {
 
 func engine() js.Value { return js.Global().Get("__presenceSyncEngine") }
 
-func withNow(s string) string {
-	return strings.ReplaceAll(s, "%NOW%", strconv.FormatInt(int64(js.Global().Get("Date").Call("now").Float()), 10))
+func now() int64 { return int64(js.Global().Get("Date").Call("now").Float()) }
+
+func stringify(v js.Value) string { return js.Global().Get("JSON").Call("stringify", v).String() }
+
+// waker is a wake function that reports each call on a channel.
+type waker struct {
+	fn  js.Func
+	out chan struct{}
 }
 
-func parse(t *testing.T, v js.Value) output {
+func newWaker(t *testing.T) *waker {
+	w := &waker{out: make(chan struct{}, 16)}
+	w.fn = js.FuncOf(func(js.Value, []js.Value) any {
+		w.out <- struct{}{}
+		return nil
+	})
+	t.Cleanup(w.fn.Release)
+	return w
+}
+
+// engineUnderTest is one instance, driven as the shim drives it: every input
+// through the exported path.
+type engineUnderTest struct {
+	t    *testing.T
+	id   int32
+	wake *waker
+}
+
+func mustCreate(t *testing.T, config string) *engineUnderTest {
 	t.Helper()
-	if v.Type() != js.TypeString {
-		t.Fatalf("output is a %s, not a JSON string", v.Type())
+	w := newWaker(t)
+	r := engine().Call("create", config, w.fn)
+	if !r.Get("ok").Bool() {
+		t.Fatalf("create failed: %s", stringify(r))
 	}
+	e := &engineUnderTest{t: t, id: int32(r.Get("id").Int()), wake: w}
+	t.Cleanup(e.stop)
+	return e
+}
+
+// input is what bridge.js does: the input into the module's buffer, one call, the output read back.
+func (e *engineUnderTest) input(s string) output {
+	e.t.Helper()
+	p := fastInput(int32(len(s)))
+	copy(unsafe.Slice((*byte)(p), len(s)), s)
+	n := fastHandle(e.id, int32(len(s)))
+	raw := string(unsafe.Slice((*byte)(fastOutput()), n))
 	var o output
-	if err := json.Unmarshal([]byte(v.String()), &o); err != nil {
-		t.Fatalf("output is not JSON: %v\n%s", err, v.String())
+	if err := json.Unmarshal([]byte(raw), &o); err != nil {
+		e.t.Fatalf("output is not JSON: %v\n%s", err, raw)
 	}
 	return o
 }
 
-// emitter is an emit function that forwards outputs to a channel.
-type emitter struct {
-	fn  js.Func
-	out chan string
+func (e *engineUnderTest) stop() { engine().Call("stop", e.id) }
+
+func (e *engineUnderTest) stats() js.Value {
+	return engine().Call("stats", js.ValueOf(map[string]any{"id": int(e.id)})).Get("instance")
 }
 
-func newEmitter() *emitter {
-	e := &emitter{out: make(chan string, 16)}
-	e.fn = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		e.out <- args[0].String()
-		return nil
-	})
-	return e
-}
-
-func mustCreate(t *testing.T, config any, emit *emitter) js.Value {
-	t.Helper()
-	inst := engine().Call("create", config, emit.fn)
-	if !inst.Get("ok").Bool() {
-		t.Fatalf("create failed: %s", js.Global().Get("JSON").Call("stringify", inst).String())
+// woken waits for the timer to call the shim's wake function.
+func (e *engineUnderTest) woken(within time.Duration) bool {
+	select {
+	case <-e.wake.out:
+		return true
+	case <-time.After(within):
+		return false
 	}
-	return inst
 }
 
 func liveFuncs() int { return engine().Call("stats").Get("liveFuncs").Int() }
 
-func TestRegistersVersionAndCreate(t *testing.T) {
+func TestRegistersTheModuleAPI(t *testing.T) {
 	e := engine()
 	if e.Get("version").String() != Version {
 		t.Fatalf("version = %q", e.Get("version").String())
 	}
-	if e.Get("create").Type() != js.TypeFunction {
-		t.Fatal("create is not a function")
+	for _, f := range []string{"create", "stop", "stats"} {
+		if e.Get(f).Type() != js.TypeFunction {
+			t.Fatalf("%s is not a function", f)
+		}
 	}
 }
 
 func TestCreateRejectsInvalidRulesWithEveryProblem(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	before := liveFuncs()
+	w := newWaker(t)
+	before, instances := liveFuncs(), engine().Call("stats").Get("instances").Int()
 	cfg := `{"rules":{"rules":[{"name":"a","source":"Conect Agent State Change","operandA":"Connect Agent New State",
 	 "comparator":"Equal to","operandB":"Static Value","operandBValue":"x","destination":"Salesforce Agent State","value":"x"},
 	 {"name":"b","source":"Connect Agent State Change","operandA":"Connect Agent New State",
 	 "comparator":"Bigger","operandB":"Static Value","operandBValue":"x","destination":"Salesforce Agent State","value":"x"}]}}`
-	r := engine().Call("create", cfg, em.fn)
+	r := engine().Call("create", cfg, w.fn)
 	if r.Get("ok").Bool() {
 		t.Fatal("create accepted invalid rules")
 	}
@@ -128,265 +161,214 @@ func TestCreateRejectsInvalidRulesWithEveryProblem(t *testing.T) {
 	if err.Get("code").String() != "invalid-rules" {
 		t.Fatalf("code = %q", err.Get("code").String())
 	}
-	if n := err.Get("problems").Length(); n != 2 {
-		t.Fatalf("problems = %d, want 2 (one per bad rule)", n)
+	problems := err.Get("problems")
+	if n := problems.Length(); n != 2 {
+		t.Fatalf("problems = %d, want 2 (one per bad rule): %s", n, stringify(err))
+	}
+	first := problems.Index(0)
+	if first.Get("field").String() != "source" || first.Get("ruleName").String() != "a" || first.Get("ruleIndex").Int() != 0 ||
+		first.Get("allowed").Length() == 0 || first.Get("suggestion").String() != "Connect Agent State Change" {
+		t.Fatalf("the first problem does not locate the bad source: %s", stringify(first))
 	}
 	msg := err.Get("message").String()
 	if !strings.Contains(msg, "Conect Agent State Change") || !strings.Contains(msg, "Bigger") {
 		t.Fatalf("message does not name both problems: %s", msg)
 	}
-	if liveFuncs() != before {
-		t.Fatalf("a failed create left %d js.Func live", liveFuncs()-before)
+	if liveFuncs() != before || engine().Call("stats").Get("instances").Int() != instances {
+		t.Fatal("a failed create left an instance or a js.Func behind")
+	}
+}
+
+func TestCreateNeedsConfigTextAndWake(t *testing.T) {
+	w := newWaker(t)
+	for name, args := range map[string][]any{
+		"no wake":             {`{"rules":` + lunchRules + `}`},
+		"config not text":     {js.Global().Get("Object").New(), w.fn},
+		"wake not a function": {`{"rules":` + lunchRules + `}`, 42},
+	} {
+		r := engine().Call("create", args...)
+		if r.Get("ok").Bool() || r.Get("error").Get("code").String() != "invalid-options" || r.Get("error").Get("problems").Length() != 0 {
+			t.Errorf("%s: %s", name, stringify(r))
+		}
 	}
 }
 
 func TestModuleStatsReportGoHeap(t *testing.T) {
 	st := engine().Call("stats", js.ValueOf(map[string]any{"gc": true}))
-	if st.Get("heapInuse").Float() <= 0 || st.Get("heapAlloc").Float() <= 0 || st.Get("numGC").Float() < 1 {
-		t.Fatalf("stats: %s", js.Global().Get("JSON").Call("stringify", st).String())
+	if st.Get("heapInuse").Float() <= 0 || st.Get("heapAlloc").Float() <= 0 || st.Get("numGC").Float() < 1 || st.Get("go").String() == "" {
+		t.Fatalf("stats: %s", stringify(st))
 	}
-	if st.Get("go").String() == "" {
-		t.Fatal("no Go version")
-	}
-}
-
-func TestCreateNeedsEmit(t *testing.T) {
-	r := engine().Call("create", `{"rules":`+lunchRules+`}`)
-	if r.Get("ok").Bool() || r.Get("error").Get("code").String() != "invalid-options" {
-		t.Fatalf("create without emit: %s", js.Global().Get("JSON").Call("stringify", r).String())
+	if !st.Get("instance").IsNull() {
+		t.Fatal("stats without an id reports an instance")
 	}
 }
 
-func TestCreateFromObjectConvertsOptions(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	doc := js.Global().Get("JSON").Call("parse", lunchRules)
-	obj := js.Global().Get("Object").New()
-	obj.Set("rules", doc)
-	opts := js.Global().Get("Object").New()
-	opts.Set("writeTimeoutMs", 25)
-	opts.Set("retryBaseMs", 10)
-	opts.Set("logLevel", "debug") // the shim's own option: ignored by the engine
-	obj.Set("options", opts)
-	inst := mustCreate(t, obj, em)
-	defer inst.Call("stop")
-
-	parse(t, inst.Call("handle", withNow(startInput)))
-	o := parse(t, inst.Call("handle", withNow(lunchEvent)))
-	if len(o.Commands) != 1 {
+// The engine reads the page's clock once per input: the shim passes no time,
+// and an input's own `now` is not read.
+func TestTheModuleOwnsTheClock(t *testing.T) {
+	e := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":25,"retryBaseMs":10,"logLevel":"debug"}}`)
+	if o := e.input(startInput); len(o.Errors) != 0 {
+		t.Fatalf("start: %+v", o.Errors)
+	}
+	before := now()
+	o := e.input(lunchEvent) // now: 1
+	if len(o.Commands) != 1 || o.Commands[0].StatusID != "0N5xx0000000002" {
 		t.Fatalf("commands = %+v", o.Commands)
 	}
-	// writeTimeoutMs 25 reached the engine: its wakeAt is 25 ms away, not 5 s.
-	if d := o.WakeAt - int64(js.Global().Get("Date").Call("now").Float()); d > 1000 {
-		t.Fatalf("wakeAt is %d ms away: the writeTimeoutMs option was lost", d)
+	// writeTimeoutMs 25 reached the engine, counted from the page's clock.
+	if o.WakeAt < before+25 || o.WakeAt > now()+25 {
+		t.Fatalf("wakeAt = %d, want the page's time + 25 (%d..%d)", o.WakeAt, before+25, now()+25)
 	}
-
-	bad := js.Global().Get("Object").New()
-	bad.Set("rules", lunchRules)
-	badOpts := js.Global().Get("Object").New()
-	badOpts.Set("echoWindowMs", "soon")
-	bad.Set("options", badOpts)
-	r := engine().Call("create", bad, em.fn)
-	if r.Get("ok").Bool() || !strings.Contains(r.Get("error").Get("message").String(), "echoWindowMs") {
-		t.Fatalf("a string echoWindowMs was not named: %s", js.Global().Get("JSON").Call("stringify", r).String())
-	}
-}
-
-func TestHandleRecoversPanicsAndKeepsWorking(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	inst := mustCreate(t, `{"rules":`+lunchRules+`}`, em)
-	defer inst.Call("stop")
-	parse(t, inst.Call("handle", withNow(startInput)))
-
-	for _, bad := range []js.Value{js.Global().Get("Object").New(), js.ValueOf(42), js.Null()} {
-		o := parse(t, inst.Call("handle", bad))
-		if len(o.Errors) != 1 || o.Errors[0].Code != "internal" {
-			t.Fatalf("handle(%s) = %+v, want one internal error", bad.Type(), o.Errors)
-		}
-	}
-	o := parse(t, inst.Call("handle"))
-	if len(o.Errors) != 1 || o.Errors[0].Code != "internal" {
-		t.Fatalf("handle() = %+v", o.Errors)
-	}
-	// A malformed event is the engine's invalid-event, not a crash.
-	o = parse(t, inst.Call("handle", `{"op":"event","now":1,"event":{"type":"Connect Agent State Change","newState":{"x":1}}}`))
-	if len(o.Errors) != 1 || o.Errors[0].Code != "invalid-event" {
-		t.Fatalf("malformed event: %+v", o.Errors)
-	}
-	// The instance still works.
-	o = parse(t, inst.Call("handle", withNow(lunchEvent)))
-	if len(o.Commands) != 1 || o.Commands[0].StatusID != "0N5xx0000000002" {
-		t.Fatalf("after the panics: %+v", o)
-	}
-}
-
-func TestHandleAcceptsBytes(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	inst := mustCreate(t, `{"rules":`+lunchRules+`}`, em)
-	defer inst.Call("stop")
-	in := []byte(withNow(startInput))
-	u8 := js.Global().Get("Uint8Array").New(len(in))
-	js.CopyBytesToJS(u8, in)
-	o := parse(t, inst.Call("handle", u8))
-	if len(o.Errors) != 0 {
-		t.Fatalf("errors: %+v", o.Errors)
-	}
-}
-
-func TestTimerTicksThroughEmit(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	inst := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":30,"retryBaseMs":20}}`, em)
-	defer inst.Call("stop")
-	parse(t, inst.Call("handle", withNow(startInput)))
-	o := parse(t, inst.Call("handle", withNow(lunchEvent)))
-	if len(o.Commands) != 1 || o.WakeAt == 0 {
-		t.Fatalf("no write or no wakeAt: %+v", o)
-	}
-	if !inst.Call("stats").Get("timerOn").Bool() {
+	if !e.stats().Get("timerOn").Bool() {
 		t.Fatal("no timer armed for wakeAt")
 	}
-	// The write is never answered: the timer fires, the engine reports a timeout and
-	// schedules the retry, and the next tick issues it.
+}
+
+func TestEveryEntryRecoversPanicsAndKeepsWorking(t *testing.T) {
+	e := mustCreate(t, `{"rules":`+lunchRules+`}`)
+	e.input(startInput)
+	in := live[e.id]
+	s := in.s
+	in.s = nil // the engine panics inside handle
+	o := e.input(lunchEvent)
+	in.s = s
+	if len(o.Errors) != 1 || o.Errors[0].Code != "internal" || !strings.Contains(o.Errors[0].Message, "input skipped") {
+		t.Fatalf("a panic in handle: %+v", o.Errors)
+	}
+	// A malformed input is the engine's invalid-event, not a crash.
+	if o := e.input(`{"op":`); len(o.Errors) != 1 || o.Errors[0].Code != "invalid-event" {
+		t.Fatalf("bad input: %+v", o.Errors)
+	}
+	// A length past the input buffer is refused, not read.
+	if n := fastHandle(e.id, 1<<30); !strings.Contains(string(unsafe.Slice((*byte)(fastOutput()), n)), "not in the input buffer") {
+		t.Fatal("an out-of-range length was read")
+	}
+	// The instance still works.
+	if o := e.input(lunchEvent); len(o.Commands) != 1 || o.Commands[0].StatusID != "0N5xx0000000002" {
+		t.Fatalf("after the panic: %+v", o)
+	}
+	// create and stats recover too.
+	if r := engine().Call("create"); r.Get("ok").Bool() || r.Get("error").Get("code").String() != "invalid-options" {
+		t.Fatalf("create(): %s", stringify(r))
+	}
+	engine().Call("stop", "not an id")
+}
+
+// The timer calls the shim's wake when wakeAt falls due; the shim answers with a
+// tick input: the write's timeout, then its retry on the next wake.
+func TestTheTimerWakesTheShim(t *testing.T) {
+	e := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":30,"retryBaseMs":20}}`)
+	e.input(startInput)
+	if o := e.input(lunchEvent); len(o.Commands) != 1 || o.WakeAt == 0 {
+		t.Fatalf("no write or no wakeAt: %+v", o)
+	}
 	var timeout, retry bool
-	deadline := time.After(3 * time.Second)
-	for !(timeout && retry) {
-		select {
-		case s := <-em.out:
-			o := parse(t, js.ValueOf(s))
-			for _, e := range o.Errors {
-				if e.Code == "timeout" {
-					timeout = true
-				}
-			}
-			for _, c := range o.Commands {
-				if c.Value == "Lunch" {
-					retry = true
-				}
-			}
-		case <-deadline:
-			t.Fatalf("timeout=%v retry=%v after 3 s", timeout, retry)
+	deadline := time.Now().Add(3 * time.Second)
+	for !(timeout && retry) && time.Now().Before(deadline) {
+		if !e.woken(time.Until(deadline)) {
+			break
+		}
+		o := e.input(tick)
+		for _, x := range o.Errors {
+			timeout = timeout || x.Code == "timeout"
+		}
+		for _, c := range o.Commands {
+			retry = retry || c.Value == "Lunch"
 		}
 	}
-	if inst.Call("stats").Get("ticks").Int() < 2 {
-		t.Fatal("ticks were not counted")
+	if !timeout || !retry {
+		t.Fatalf("timeout=%v retry=%v after 3 s", timeout, retry)
 	}
 }
 
 func TestStopReleasesEveryFuncAndListener(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
 	base := liveFuncs()
 	hide := js.Global().Call("__listenerCount", "pagehide").Int()
-	inst := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":20}}`, em)
-	if liveFuncs() <= base {
-		t.Fatal("create made no js.Func")
+	e := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":20}}`)
+	if liveFuncs() != base+2 || e.stats().Get("liveFuncs").Int() != 2 {
+		t.Fatalf("create made %d js.Func, want 2 (the page listeners)", liveFuncs()-base)
 	}
 	if js.Global().Call("__listenerCount", "pagehide").Int() != hide+1 {
 		t.Fatal("no pagehide listener")
 	}
-	parse(t, inst.Call("handle", withNow(startInput)))
-	parse(t, inst.Call("handle", withNow(lunchEvent)))
-	inst.Call("stop")
+	e.input(startInput)
+	e.input(lunchEvent)
+	e.stop()
 	if n := liveFuncs(); n != base {
 		t.Fatalf("after stop %d js.Func are live, want %d", n, base)
 	}
 	if js.Global().Call("__listenerCount", "pagehide").Int() != hide ||
 		js.Global().Call("__listenerCount", "pageshow").Int() != hide {
-		t.Fatal("window listeners left behind")
+		t.Fatal("page listeners left behind")
 	}
-	// The cleared timer does not fire: nothing is emitted.
-	select {
-	case s := <-em.out:
-		t.Fatalf("emitted after stop: %s", s)
-	case <-time.After(100 * time.Millisecond):
+	if !e.stats().IsNull() {
+		t.Fatal("a stopped instance still reports stats")
+	}
+	if e.woken(100 * time.Millisecond) {
+		t.Fatal("the cleared timer woke the shim after stop")
+	}
+	if o := e.input(lunchEvent); len(o.Errors) != 1 || o.Errors[0].Code != "internal" || len(o.Commands) != 0 {
+		t.Fatalf("an input after stop: %+v", o)
+	}
+	e.stop() // twice: nothing happens
+	if liveFuncs() != base {
+		t.Fatal("a second stop changed the count")
 	}
 }
 
-func TestPagehidePausesTimerAndPageshowCatchesUp(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	inst := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":30}}`, em)
-	defer inst.Call("stop")
-	parse(t, inst.Call("handle", withNow(startInput)))
-	parse(t, inst.Call("handle", withNow(lunchEvent)))
+func TestPagehidePausesTheTimerAndPageshowWakesAtOnce(t *testing.T) {
+	e := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":30}}`)
+	e.input(startInput)
+	e.input(lunchEvent)
 	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("pagehide"))
-	st := inst.Call("stats")
+	st := e.stats()
 	if !st.Get("hidden").Bool() || st.Get("timerOn").Bool() {
-		t.Fatal("pagehide did not clear the timer")
+		t.Fatalf("pagehide did not clear the timer: %s", stringify(st))
 	}
-	select {
-	case s := <-em.out:
-		t.Fatalf("emitted while hidden: %s", s)
-	case <-time.After(80 * time.Millisecond):
+	if e.woken(80 * time.Millisecond) {
+		t.Fatal("woken while hidden")
 	}
 	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("pageshow"))
-	select {
-	case s := <-em.out:
-		o := parse(t, js.ValueOf(s))
-		if len(o.Errors) == 0 || o.Errors[0].Code != "timeout" {
-			t.Fatalf("after pageshow: %+v", o)
-		}
-	case <-time.After(2 * time.Second):
-		t.Fatal("no tick after pageshow")
+	if !e.woken(2 * time.Second) {
+		t.Fatal("no wake after pageshow")
+	}
+	if o := e.input(tick); len(o.Errors) == 0 || o.Errors[0].Code != "timeout" {
+		t.Fatalf("the tick after pageshow: %+v", o)
 	}
 }
 
-// The shim's bridge makes handle a function that calls the exported hot path
-// (fast.go); its outputs are the js.Func's.
-func TestFastPathThroughExports(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	var gotID int
-	var slow js.Value
-	var fastFn js.Func
-	bridge := js.FuncOf(func(_ js.Value, args []js.Value) any {
-		gotID, slow = args[0].Int(), args[1]
-		fastFn = js.FuncOf(func(_ js.Value, a []js.Value) any { return slow.Invoke(a[0]) })
-		return fastFn
-	})
-	defer bridge.Release()
-	inst := engine().Call("create", `{"rules":`+lunchRules+`}`, em.fn, bridge)
-	defer fastFn.Release()
-	if !inst.Get("ok").Bool() || !inst.Call("stats").Get("fast").Bool() || gotID == 0 {
-		t.Fatalf("the bridge was not used: %s", js.Global().Get("JSON").Call("stringify", inst).String())
+// A timer armed for a write's timeout is kept when the write is answered (no
+// clearTimeout and setTimeout per event): it wakes the shim early, the engine
+// finds nothing due, and that tick arms the timer again for what is still due.
+func TestTimerKeptUntilItFiresThenNothingDue(t *testing.T) {
+	e := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":40}}`)
+	e.input(startInput)
+	o := e.input(lunchEvent)
+	if len(o.Commands) != 1 || o.WakeAt == 0 {
+		t.Fatalf("no write or no wakeAt: %+v", o)
 	}
-	if !inst.Get("handle").Equal(fastFn.Value) {
-		t.Fatal("handle is not the bridge's function")
+	timersSet := func() int { return js.Global().Call("__timersSet").Int() }
+	armed := timersSet()
+	o = e.input(`{"op":"result","id":` + strconv.FormatInt(o.Commands[0].ID, 10) + `,"ok":true}`)
+	if len(o.Actions) != 1 || o.Actions[0].Status != "applied" {
+		t.Fatalf("the write was not applied: %+v", o)
 	}
-	call := func(input string) output {
-		t.Helper()
-		p := fastInput(int32(len(input)))
-		copy(unsafe.Slice((*byte)(p), len(input)), input)
-		n := fastHandle(int32(gotID), int32(len(input)))
-		return parse(t, js.ValueOf(string(unsafe.Slice((*byte)(fastOutput()), n))))
+	if timersSet() != armed || !e.stats().Get("timerOn").Bool() {
+		t.Fatalf("the timer was replaced or cleared: %d setTimeout calls, want %d", timersSet(), armed)
 	}
-	if o := call(withNow(startInput)); len(o.Errors) != 0 {
-		t.Fatalf("start: %+v", o.Errors)
+	if !e.woken(3 * time.Second) {
+		t.Fatal("the timer never fired")
 	}
-	o := call(withNow(lunchEvent))
-	if len(o.Commands) != 1 || o.Commands[0].StatusID != "0N5xx0000000002" || o.WakeAt == 0 {
-		t.Fatalf("event: %+v", o)
+	early := e.input(tick)
+	if len(early.Commands) != 0 || len(early.Errors) != 0 || len(early.Actions) != 0 || len(early.Decisions) != 0 {
+		t.Fatalf("an early tick did something: %+v", early)
 	}
-	if !inst.Call("stats").Get("timerOn").Bool() {
-		t.Fatal("the exported path armed no timer")
+	if early.WakeAt != o.WakeAt {
+		t.Fatalf("the early tick's wakeAt is %d, want %d", early.WakeAt, o.WakeAt)
 	}
-	// A bad input is an error output, and the instance keeps working.
-	if o := call(`{"op":`); len(o.Errors) != 1 || o.Errors[0].Code != "invalid-event" {
-		t.Fatalf("bad input: %+v", o.Errors)
-	}
-	if o := call(`{"op":"result","now":1,"id":` + strconv.FormatInt(o.Commands[0].ID, 10) + `,"ok":true}`); len(o.Errors) != 0 {
-		t.Fatalf("result: %+v", o.Errors)
-	}
-	// A length past the buffer is refused, not read.
-	if n := fastHandle(int32(gotID), 1<<30); !strings.Contains(string(unsafe.Slice((*byte)(fastOutput()), n)), "internal") {
-		t.Fatal("an out-of-range length was read")
-	}
-	inst.Call("stop")
-	if o := call(withNow(lunchEvent)); len(o.Errors) != 1 || o.Errors[0].Code != "internal" || len(o.Commands) != 0 {
-		t.Fatalf("after stop: %+v", o)
+	st := e.stats()
+	if int64(st.Get("wakeAt").Float()) != o.WakeAt || (o.WakeAt > 0) != st.Get("timerOn").Bool() {
+		t.Fatalf("after the tick: %s, engine wakeAt %d", stringify(st), o.WakeAt)
 	}
 }
 
@@ -397,90 +379,5 @@ func TestInternalOutputIsValidJSON(t *testing.T) {
 	}
 	if len(o.Errors) != 1 || o.Errors[0].Code != "internal" || o.Errors[0].Message != "bad \"thing\"\n" || o.WakeAt != 42 {
 		t.Fatalf("%+v", o)
-	}
-}
-
-// TestResultObjectsMatchTheirTags checks toJS (convert_lean.go by default,
-// convert_vert.go with -tags vert) against the structs' `js` tags, field by field,
-// so the two builds cannot drift apart: a field added to a struct but not to the
-// lean conversion fails here.
-func TestResultObjectsMatchTheirTags(t *testing.T) {
-	values := []any{
-		createResult{OK: true, Version: "v9"},
-		createFailure{OK: false},
-		moduleStats{LiveFuncs: 3, Instances: 2, Go: "go1.x", HeapAlloc: 1024, HeapInuse: 4096, NumGC: 7},
-		instanceStats{LiveFuncs: 4, TimerOn: true, WakeAt: 1700000000123, Ticks: 9, Stopped: false, Hidden: true, Fast: true},
-	}
-	for _, v := range values {
-		rv := reflect.ValueOf(v)
-		t.Run(rv.Type().Name(), func(t *testing.T) {
-			o := toJS(v)
-			keys := js.Global().Get("Object").Call("keys", o)
-			if got, want := keys.Length(), rv.NumField(); got != want {
-				t.Errorf("%d keys, want %d: %s", got, want, js.Global().Get("JSON").Call("stringify", o).String())
-			}
-			for i := 0; i < rv.NumField(); i++ {
-				tag := rv.Type().Field(i).Tag.Get("js")
-				got := o.Get(tag)
-				switch f := rv.Field(i); f.Kind() {
-				case reflect.Bool:
-					if got.Type() != js.TypeBoolean || got.Bool() != f.Bool() {
-						t.Errorf("%s = %v, want %v", tag, got, f.Bool())
-					}
-				case reflect.Int, reflect.Float64:
-					want := f.Convert(reflect.TypeOf(0.0)).Float()
-					if got.Type() != js.TypeNumber || got.Float() != want {
-						t.Errorf("%s = %v, want %v", tag, got, want)
-					}
-				case reflect.String:
-					if got.Type() != js.TypeString || got.String() != f.String() {
-						t.Errorf("%s = %v, want %q", tag, got, f.String())
-					}
-				default:
-					t.Fatalf("%s: kind %s not covered by this test", tag, f.Kind())
-				}
-			}
-		})
-	}
-}
-
-// A timer armed for a write's timeout is kept when the write is answered (no
-// clearTimeout and setTimeout per event): it fires early, the engine finds
-// nothing due, and the tick leaves no timer behind.
-func TestTimerKeptUntilItFiresThenNothingDue(t *testing.T) {
-	em := newEmitter()
-	defer em.fn.Release()
-	inst := mustCreate(t, `{"rules":`+lunchRules+`,"options":{"writeTimeoutMs":40}}`, em)
-	defer inst.Call("stop")
-	parse(t, inst.Call("handle", withNow(startInput)))
-	o := parse(t, inst.Call("handle", withNow(lunchEvent)))
-	if len(o.Commands) != 1 || o.WakeAt == 0 {
-		t.Fatalf("no write or no wakeAt: %+v", o)
-	}
-	timersSet := func() int { return js.Global().Call("__timersSet").Int() }
-	armed := timersSet()
-	o = parse(t, inst.Call("handle", withNow(`{"op":"result","now":%NOW%,"id":`+strconv.FormatInt(o.Commands[0].ID, 10)+`,"ok":true}`)))
-	if len(o.Actions) != 1 || o.Actions[0].Status != "applied" {
-		t.Fatalf("the write was not applied: %+v", o)
-	}
-	if timersSet() != armed || !inst.Call("stats").Get("timerOn").Bool() {
-		t.Fatalf("the timer was replaced or cleared: %d setTimeout calls, want %d", timersSet(), armed)
-	}
-	select {
-	case s := <-em.out:
-		early := parse(t, js.ValueOf(s))
-		if len(early.Commands) != 0 || len(early.Errors) != 0 || len(early.Actions) != 0 || len(early.Decisions) != 0 {
-			t.Fatalf("an early tick did something: %s", s)
-		}
-		if early.WakeAt != o.WakeAt {
-			t.Fatalf("the early tick's wakeAt is %d, want %d", early.WakeAt, o.WakeAt)
-		}
-	case <-time.After(3 * time.Second):
-		t.Fatal("the timer never fired")
-	}
-	st := inst.Call("stats")
-	// Armed again exactly when something is still due, for that time.
-	if int64(st.Get("wakeAt").Float()) != o.WakeAt || (o.WakeAt > 0) != st.Get("timerOn").Bool() {
-		t.Fatalf("after the tick: %s, engine wakeAt %d", js.Global().Get("JSON").Call("stringify", st).String(), o.WakeAt)
 	}
 }

@@ -2,14 +2,16 @@
 
 package main
 
-import "unsafe"
+import (
+	"unsafe"
 
-// The hot path without js.Func. A call through a js.Func costs some 15–20 µs
-// (Go's event hand-off: the pending event, a goroutine switch, a finalizer for
-// every js.Value it reads), more than the engine's own work on an event. So an
-// instance's handle may instead be a JavaScript function of the shim's (the
-// bridge given to create, js/src/loader.js) that calls these exported functions
-// directly:
+	"github.com/presence-sync/presence-sync/rules"
+)
+
+// The one path of every engine input. A call through a Go js.Func costs some
+// 15–20 µs (Go's event hand-off: the pending event, a goroutine switch, a
+// finalizer for every js.Value it reads), more than the engine's own work on an
+// event. So the shim (js/src/bridge.js) calls these exported functions directly:
 //
 //	p = presenceSyncInput(maxBytes)        // a buffer in linear memory for the input
 //	TextEncoder.encodeInto(inputJSON, memory[p : p+maxBytes]) -> n bytes
@@ -17,8 +19,7 @@ import "unsafe"
 //	outputJSON = TextDecoder.decode(memory[presenceSyncOutput() : +len])
 //
 // One crossing each way, as bytes, with no js.Value made. The input buffer and
-// the output are the module's; each is valid until the next call. The output is
-// exactly what handle through the js.Func returns.
+// the output are the module's; each is valid until the next call.
 
 var (
 	fastIn  []byte // the input buffer handed out by presenceSyncInput
@@ -46,7 +47,7 @@ func fastInput(n int32) unsafe.Pointer {
 func fastHandle(id, n int32) (size int32) {
 	defer func() {
 		if p := recover(); p != nil {
-			fastOut = internalOutput("internal error, input skipped: "+panicText(p), 0)
+			fastOut = internalOutput("internal error, input skipped: "+rules.PanicText(p), 0)
 			size = int32(len(fastOut))
 		}
 	}()

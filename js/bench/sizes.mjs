@@ -91,6 +91,8 @@ export function dependencyCosts(repoRoot, opts = {}) {
     fs.writeFileSync(path.join(tmp, "go.mod"), `module sizes\n\n${goLine}\n\nrequire (\n\tgithub.com/presence-sync/presence-sync v0.0.0\n${requires.join("\n")}\n)\n\nreplace github.com/presence-sync/presence-sync => ${repoRoot}\n`);
     fs.copyFileSync(path.join(repoRoot, "go.sum"), path.join(tmp, "go.sum"));
     const env = { ...process.env, GOOS: "js", GOARCH: "wasm", GOFLAGS: "-mod=mod", GOWORK: "off" };
+    // The Makefile's flags for js/dist/presence-sync.wasm (WASM_GCFLAGS: the engine without inlining).
+    const gcflags = "-gcflags=github.com/presence-sync/presence-sync/rules=-l";
     /**
      * @param {string} name
      * @param {string} pkg
@@ -100,7 +102,7 @@ export function dependencyCosts(repoRoot, opts = {}) {
     const build = (name, pkg, dir, tags = []) => {
       const out = path.join(tmp, name + ".wasm");
       log(`  building ${name}`);
-      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, pkg], { cwd: dir, env, stdio: ["ignore", "ignore", "inherit"] });
+      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", gcflags, ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, pkg], { cwd: dir, env, stdio: ["ignore", "ignore", "inherit"] });
       return sizesOf(fs.readFileSync(out));
     };
     /** @type {Record<string, {raw: number, gzip: number, brotli: number}>} */
@@ -114,13 +116,13 @@ export function dependencyCosts(repoRoot, opts = {}) {
     const buildModule = (/** @type {string} */ name, /** @type {string[]} */ tags) => {
       const out = path.join(tmp, name + ".wasm");
       log(`  building ${name}`);
-      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, "./wasm"], { cwd: repoRoot, env: wasmEnv, stdio: ["ignore", "ignore", "inherit"] });
+      execFileSync(go, ["build", "-trimpath", "-ldflags=-s -w", gcflags, ...(tags.length ? ["-tags", tags.join(",")] : []), "-o", out, "./wasm"], { cwd: repoRoot, env: wasmEnv, stdio: ["ignore", "ignore", "inherit"] });
       return sizesOf(fs.readFileSync(out));
     };
+    v.lean = buildModule("module-lean", ["novert", "nodom"]);
+    v.withVert = buildModule("module-vert", ["nodom"]);
+    v.withDom = buildModule("module-dom", ["novert"]);
     v.module = buildModule("module", []);
-    v.withDom = buildModule("module-dom", ["dom"]);
-    v.withVert = buildModule("module-vert", ["vert"]);
-    v.design = buildModule("module-vert-dom", ["vert", "dom"]);
     /** @param {{raw: number, gzip: number, brotli: number}} a @param {{raw: number, gzip: number, brotli: number}} b */
     const diff = (a, b) => ({ raw: a.raw - b.raw, gzip: a.gzip - b.gzip, brotli: a.brotli - b.brotli });
     return {
@@ -129,11 +131,11 @@ export function dependencyCosts(repoRoot, opts = {}) {
         { part: "Go runtime (a program that does nothing)", ...v.bare },
         { part: "+ syscall/js (one js.Func)", ...diff(v.syscalljs, v.bare) },
         { part: "+ rules (the engine: parser, validation, evaluation, coordinator, JSON)", ...diff(v.rules, v.syscalljs) },
-        { part: "+ wasm/ glue (instances, timers, exported hot path)", ...diff(v.module, v.rules) },
-        { part: "= module as shipped (js/dist/presence-sync.wasm)", ...v.module },
-        { part: "not shipped: + honnef.co/go/js/dom/v2 (-tags dom; brings in time)", ...diff(v.withDom, v.module) },
-        { part: "not shipped: + github.com/norunners/vert (-tags vert; brings in reflect)", ...diff(v.withVert, v.module) },
-        { part: "not shipped: + both (WASM_TAGS=vert,dom)", ...diff(v.design, v.module) },
+        { part: "+ wasm/ glue (instances, clock and timer, the exported input path)", ...diff(v.lean, v.rules) },
+        { part: "= the lean module (WASM_TAGS=novert,nodom: syscall/js alone)", ...v.lean },
+        { part: "+ github.com/norunners/vert (the values that cross; brings in reflect, fmt, os, time)", ...diff(v.withVert, v.lean) },
+        { part: "+ honnef.co/go/js/dom/v2 (the page listeners; its BasicNode methods, no Window)", ...diff(v.withDom, v.lean) },
+        { part: "= module as shipped (js/dist/presence-sync.wasm: vert and dom/v2)", ...v.module },
       ],
     };
   } finally {

@@ -4,7 +4,7 @@
 // every decision. Everything from the engine is rendered as text (textContent), never HTML.
 
 import * as PresenceSync from "/dist/presence-sync.mjs";
-import { createOmniSim } from "./omni-sim.js";
+import { createOmni, omniAdapter } from "/fakes/index.js";
 
 const w = /** @type {any} */ (window);
 const connect = w.connect;
@@ -57,48 +57,45 @@ function showProblems(problems) {
 // ---- the simulated Omni-Channel console ------------------------------------------
 
 const catalogDoc = await (await fetch("/testdata/rules/default.json")).json();
-const omni = createOmniSim({
-  statuses: catalogDoc.salesforce.statuses,
-  serviceChannels: catalogDoc.salesforce.serviceChannels,
-  initialStatus: "Available",
-  capacity: 5,
-  latencyMs: 150,
-});
+// The one Omni-Channel fake of the project (js/test/fakes/), with a page's own adapter over it.
+const omni = createOmni({ catalog: catalogDoc.salesforce, status: "Available", capacity: 5, latencyMs: 150 });
+const omniSide = omniAdapter(omni);
 
 function renderOmni() {
   const st = $("omni-status");
-  st.textContent = omni.statusLabel();
-  st.className = "omni-status" + (omni.state.status === null ? " offline" : "");
+  st.textContent = omni.state.status?.label ?? "Offline";
+  st.className = "omni-status" + (omni.status === null ? " offline" : "");
   for (const b of $("omni-statuses").querySelectorAll("button")) {
-    b.classList.toggle("current", b.dataset.status === omni.state.status);
+    b.classList.toggle("current", b.dataset.status === omni.status);
   }
   const pct = omni.state.capacity > 0 ? (omni.state.workload / omni.state.capacity) * 100 : 0;
   $("workload-fill").style.width = Math.min(100, pct) + "%";
   $("workload-text").textContent = `${omni.state.workload} / ${omni.state.capacity} (${Math.round(pct)}%)`;
   /** @type {HTMLButtonElement} */ ($("omni-complete")).disabled = omni.state.works.length === 0;
-  const byId = new Map(omni.statuses.map((s) => [s.id.slice(0, 15), s.developerName]));
-  $("omni-calls").replaceChildren(...omni.state.calls.slice(-5).map((c) => el("li", {
-    text: c.method === "logout" ? `logout() → ${c.outcome ?? "pending"}` : `setStatus(${c.args[0]} = ${byId.get(String(c.args[0]).slice(0, 15)) ?? "?"}) → ${c.outcome ?? "pending"}`,
+  const byId = new Map(omni.catalog.statuses.map((s) => [s.id.slice(0, 15), s.developerName]));
+  const writes = omni.state.calls.filter((c) => c.method === "logout" || c.method === "setServicePresenceStatus");
+  $("omni-calls").replaceChildren(...writes.slice(-5).map((c) => el("li", {
+    text: c.method === "logout" ? `logout() → ${c.outcome ?? "pending"}` : `setStatus(${c.args?.statusId} = ${byId.get(String(c.args?.statusId).slice(0, 15)) ?? "?"}) → ${c.outcome ?? "pending"}`,
   })));
 }
 
-for (const s of omni.statuses) {
+for (const s of omni.catalog.statuses) {
   const b = el("button", { text: s.label });
   b.setAttribute("type", "button");
   b.id = "omni-set-" + s.developerName;
   b.dataset.status = s.developerName;
-  b.addEventListener("click", () => omni.agentSetStatus(s.developerName));
+  b.addEventListener("click", () => omni.agent.setStatus(s.developerName));
   $("omni-statuses").append(b);
 }
-for (const c of omni.serviceChannels) {
+for (const c of omni.catalog.serviceChannels) {
   const b = el("button", { text: c.developerName, title: `work item key prefix ${c.keyPrefix}` });
   b.setAttribute("type", "button");
   b.id = "omni-accept-" + c.developerName;
-  b.addEventListener("click", () => omni.acceptWork(c.developerName));
+  b.addEventListener("click", () => omni.agent.acceptWork(c.developerName));
   $("omni-channels").append(b);
 }
-$("omni-logout").addEventListener("click", () => omni.agentLogout());
-$("omni-complete").addEventListener("click", () => omni.completeWork());
+$("omni-logout").addEventListener("click", () => omni.agent.logout());
+$("omni-complete").addEventListener("click", () => omni.agent.completeWork());
 omni.watch(renderOmni);
 renderOmni();
 
@@ -236,7 +233,7 @@ async function apply() {
   }
   setStatus("Starting…");
   try {
-    sync = await PresenceSync.start({ rules, connect, salesforce: omni.adapter, options: { logLevel: "warn" } });
+    sync = await PresenceSync.start({ rules, connect, salesforce: omniSide.adapter, options: { logLevel: "warn" } });
   } catch (e) {
     const err = /** @type {any} */ (e);
     showProblems(err.problems?.length ? err.problems.map((/** @type {any} */ p) => p.message ? `${p.ruleName ? `rule "${p.ruleName}": ` : ""}${p.field ? p.field + ": " : ""}${p.message}` : String(p)) : [err.message]);

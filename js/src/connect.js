@@ -22,12 +22,14 @@
  *  - after a region failover every field is read again, the agent states included.
  * A write `setState`s the state object Streams lists under that name in `getAgentStates()`
  * now (after a failover: the new region's); its outcome is reported with `failure`'s error
- * (a JSON string from the CCP such as `{"type":"InvalidStateException","message":"..."}`)
- * parsed into `{type, message}`. Streams' event bus swallows exceptions thrown in handlers:
- * every handler here catches and reports them through `onError`.
+ * as Streams gives it (a JSON string from the CCP such as
+ * `{"type":"InvalidStateException","message":"..."}`), which the engine reads and classifies.
+ * A read (the engine's read command) is what Streams reports now, in `start`'s shape.
+ * Streams' event bus swallows exceptions thrown in handlers: every handler here catches and
+ * reports them through `onError`.
  */
 
-import { psError, describe } from "./errors.js";
+import { psError, describe, platformError } from "./errors.js";
 
 /**
  * @typedef {{name: string, type: string, agentStateARN?: string | null}} AgentState
@@ -56,8 +58,7 @@ import { psError, describe } from "./errors.js";
  *   states?: {name: unknown, type: unknown, agentStateARN: unknown}[],
  * }} ConnectFacts what the engine is told besides the state's name; a field Streams could not give is left out
  * @typedef {{op: "event", event: Record<string, unknown>} | {op: "connect", connect: ConnectFacts}} ConnectInput
- * @typedef {{type: string, message: string}} PlatformError
- * @typedef {{ok: true} | {ok: false, error: PlatformError}} CommandResult
+ * @typedef {import("./types.js").Outcome} Outcome
  */
 
 /** Streams reports the first state of a session as a change from this pseudo-state. */
@@ -140,38 +141,6 @@ export function waitForAgent(connect, timeoutMs, token) {
   });
 }
 
-/**
- * Reads a Streams failure into {type, message}. The CCP sends a JSON string; other
- * callers may pass an object or an Error.
- * @param {unknown} err
- * @returns {PlatformError}
- */
-export function parseConnectError(err) {
-  if (typeof err === "string") {
-    try {
-      const o = JSON.parse(err);
-      if (o && typeof o === "object") return fromObject(o, err);
-    } catch {
-      // not JSON: the string is the message
-    }
-    return { type: "Error", message: err };
-  }
-  if (err && typeof err === "object") return fromObject(/** @type {any} */ (err), "");
-  return { type: "Error", message: err === undefined ? "unknown error" : String(err) };
-}
-
-/**
- * @param {any} o
- * @param {string} raw
- * @returns {PlatformError}
- */
-function fromObject(o, raw) {
-  const type = [o.type, o.errorType, o.errorCode, o.code, o.name].find((x) => typeof x === "string" && x) || "Error";
-  const message = typeof o.message === "string" ? o.message : raw || describe(o);
-  return { type, message };
-}
-
-
 /** The fields compared between snapshots (ConnectFacts), in the order the engine gets them. */
 const FACTS = /** @type {const} */ (["stateType", "contacts", "nextState", "routingProfile", "states"]);
 
@@ -238,13 +207,14 @@ export function readAgent(agent, problems) {
 }
 
 /**
- * The engine event for a state change from `oldState` to what `read` (readAgent) shows.
+ * The engine event for a state change from `oldState` to `newState`, with what `read`
+ * (readAgent) shows of the rest of the snapshot.
  * @param {unknown} oldState
+ * @param {unknown} newState the new state as Streams' event names it
  * @param {{state?: unknown} & ConnectFacts} read
- * @param {unknown} [newState] the new state as Streams' event names it (default: read.state)
  * @returns {Record<string, unknown>}
  */
-export function connectEvent(oldState, read, newState = read.state) {
+function connectEvent(oldState, newState, read) {
   /** @type {Record<string, unknown>} */
   const ev = { type: "Connect Agent State Change", oldState, newState };
   for (const f of FACTS) {
@@ -290,25 +260,17 @@ export function connectSide(agent, streams) {
     return any ? /** @type {ConnectFacts} */ (out) : null;
   };
 
-  return {
+  return Object.freeze({
     /**
-     * What Streams reports now, for the engine's `start` input: `{state, stateType,
-     * contacts, nextState, routingProfile, states}`. What it returns counts as told.
-     * @returns {{state?: unknown} & ConnectFacts & {states: any[]}}
+     * What Streams reports now, for the engine's `start` input and its read commands:
+     * `{state, stateType, contacts, nextState, routingProfile, states}`. What it returns
+     * counts as told to the engine.
+     * @returns {{state?: unknown} & ConnectFacts & {states: unknown[]}}
      */
     read() {
-      const r = this.peek();
+      const r = readAgent(agent, []);
       told = {};
       remember(r);
-      return r;
-    },
-
-    /**
-     * What Streams reports now, like read(), without counting it as told to the engine.
-     * @returns {{state?: unknown} & ConnectFacts & {states: any[]}}
-     */
-    peek() {
-      const r = readAgent(agent, []);
       return { ...r, states: r.states ?? [] };
     },
 
@@ -336,6 +298,7 @@ export function connectSide(agent, streams) {
         pending = false;
         if (stopped) return;
         try {
+          /** @type {string[]} */
           const problems = [];
           const r = readAgent(agent, problems);
           report(problems);
@@ -380,6 +343,7 @@ export function connectSide(agent, streams) {
 
       on("agent.onStateChange", (f) => agent.onStateChange(f), (/** @type {any} */ e) => {
         if (!e) return;
+        /** @type {string[]} */
         const problems = [];
         const r = readAgent(agent, problems);
         report(problems);
@@ -387,7 +351,7 @@ export function connectSide(agent, streams) {
         remember({ ...r, states: undefined });
         // The session's first state reaches the engine with `start`.
         if (e.oldState === INIT_STATE) return;
-        onInput({ op: "event", event: connectEvent(e.oldState, r, e.newState) });
+        onInput({ op: "event", event: connectEvent(e.oldState, e.newState, r) });
       });
       for (const name of /** @type {const} */ (["onRefresh", "onEnqueuedNextState", "onClearedNextState"])) {
         const f = agent[name];
@@ -404,9 +368,9 @@ export function connectSide(agent, streams) {
     },
 
     /**
-     * Sets the agent state named `value`.
-     * @param {{value: string, enqueueNextState?: boolean}} cmd
-     * @returns {Promise<CommandResult>}
+     * Sets the agent state named `value`; the outcome carries Streams' error as it gave it.
+     * @param {{value?: string, enqueueNextState?: boolean}} cmd
+     * @returns {Promise<Outcome>}
      */
     execute(cmd) {
       return new Promise((resolve) => {
@@ -423,7 +387,7 @@ export function connectSide(agent, streams) {
           return;
         }
         let settled = false;
-        /** @param {CommandResult} r */
+        /** @param {Outcome} r */
         const settle = (r) => {
           if (settled) return;
           settled = true;
@@ -432,12 +396,12 @@ export function connectSide(agent, streams) {
         try {
           agent.setState(state, {
             success: () => settle({ ok: true }),
-            failure: (err) => settle({ ok: false, error: parseConnectError(err) }),
+            failure: (err) => settle({ ok: false, error: platformError(err) }),
           }, { enqueueNextState: !!cmd.enqueueNextState });
         } catch (e) {
-          settle({ ok: false, error: parseConnectError(e) });
+          settle({ ok: false, error: platformError(e) });
         }
       });
     },
-  };
+  });
 }

@@ -10,7 +10,7 @@
  * `PresenceSync.salesforce.console(sforce)`.
  */
 
-import { start, PresenceSync } from "./sync.js";
+import { start } from "./start.js";
 import { lightning } from "./salesforce-lightning.js";
 import { console as consoleAdapter } from "./salesforce-console.js";
 
@@ -20,4 +20,4 @@ export const version = "0.1.0";
 /** The built-in Salesforce adapters. */
 export const salesforce = Object.freeze({ lightning, console: consoleAdapter });
 
-export { start, PresenceSync };
+export { start };

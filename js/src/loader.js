@@ -2,7 +2,8 @@
 /**
  * Loads the engine: Go's `wasm_exec.js` (the one shipped beside the module, from the Go
  * that built it), then `presence-sync.wasm`, which registers
- * `globalThis.__presenceSyncEngine` (wasm/BRIDGE.md).
+ * `globalThis.__presenceSyncEngine` (wasm/BRIDGE.md). Loading only: every call into the
+ * loaded module is bridge.js's.
  *
  * Failures are reported before anything else is touched:
  *  - `wasm-blocked` when the page's Content-Security-Policy forbids compiling WebAssembly
@@ -12,14 +13,11 @@
  */
 
 import { psError, describe } from "./errors.js";
+import { bridgeable } from "./bridge.js";
 
-/**
- * @typedef {{ok: true, version?: string, handle(input: string): string, stop(): void, stats(): any}} EngineInstance
- * @typedef {{ok: false, error: {code: string, message: string, problems?: any[]}}} EngineFailure
- * @typedef {{version: string, create(config: string | object, emit: (output: string) => void): EngineInstance | EngineFailure, stats(): {liveFuncs: number, instances: number, go: string}}} EngineModule
- */
+/** @typedef {import("./bridge.js").LoadedModule} LoadedModule */
 
-/** @type {Map<string, Promise<EngineModule>>} */
+/** @type {Map<string, Promise<LoadedModule>>} */
 const loads = new Map();
 
 /** @type {string} the URL of the script this bundle was loaded from, set by the entry point */
@@ -194,42 +192,9 @@ async function instantiate(module, importObject, url) {
 }
 
 /**
- * The engine module, with `create` passing the module the bridge of its exported hot
- * path (wasm/fast.go) when it has one: each instance's `handle` then writes the input
- * into the module's memory, calls the engine once, and decodes the output from that
- * memory, instead of going through a Go `js.Func` (several times slower per call).
- * Inputs that are not strings still go through the `js.Func`.
- * @param {EngineModule} api
- * @param {WebAssembly.Instance} instance
- * @returns {EngineModule}
- */
-function withBridge(api, instance) {
-  const ex = /** @type {any} */ (instance.exports);
-  if (typeof ex.presenceSyncHandle !== "function" || !(ex.mem instanceof WebAssembly.Memory)) return api;
-  const enc = new TextEncoder();
-  const dec = new TextDecoder();
-  /** @param {number} id @param {(input: unknown) => string} slow */
-  const bridge = (id, slow) =>
-    /** @param {unknown} input */
-    function handle(input) {
-      if (typeof input !== "string") return slow(input);
-      const max = input.length * 3;
-      const at = ex.presenceSyncInput(max) >>> 0;
-      const n = enc.encodeInto(input, new Uint8Array(ex.mem.buffer, at, max)).written;
-      const size = ex.presenceSyncHandle(id, n);
-      return dec.decode(new Uint8Array(ex.mem.buffer, ex.presenceSyncOutput() >>> 0, size));
-    };
-  return {
-    version: api.version,
-    stats: () => api.stats(),
-    create: (config, emit) => /** @type {any} */ (api).create(config, emit, bridge),
-  };
-}
-
-/**
  * Loads the engine module (once per URL).
  * @param {{wasmUrl?: string, wasmExecUrl?: string}} [opts]
- * @returns {Promise<EngineModule>}
+ * @returns {Promise<LoadedModule>}
  */
 export function loadEngine(opts = {}) {
   const wasmUrl = opts.wasmUrl ? fromPage(opts.wasmUrl) : besideScript("presence-sync.wasm");
@@ -248,7 +213,7 @@ export function loadEngine(opts = {}) {
 /**
  * @param {string} wasmUrl
  * @param {string} execUrl
- * @returns {Promise<EngineModule>}
+ * @returns {Promise<LoadedModule>}
  */
 async function load(wasmUrl, execUrl) {
   if (typeof WebAssembly === "undefined" || typeof WebAssembly.instantiate !== "function") {
@@ -276,7 +241,12 @@ async function load(wasmUrl, execUrl) {
       );
     for (let i = 0; i < 200 && !exited; i++) {
       const api = g.__presenceSyncEngine;
-      if (api && api !== before && typeof api.create === "function") return withBridge(api, instance);
+      if (api && api !== before && typeof api.create === "function") {
+        if (!bridgeable(api, instance.exports)) {
+          throw psError("wasm-load-failed", `${wasmUrl} is not this version's presence-sync engine (its exported input path is missing).`, { url: wasmUrl });
+        }
+        return { api, exports: /** @type {any} */ (instance.exports) };
+      }
       await new Promise((r) => setTimeout(r, i < 20 ? 0 : 10));
     }
     throw psError("wasm-load-failed", `${wasmUrl} did not start the presence-sync engine${runError ? ": " + describe(runError) : ""}.`, { url: wasmUrl });

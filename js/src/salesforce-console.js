@@ -11,38 +11,28 @@
  * from the AJAX Toolkit (`sforce.connection`, `/soap/ajax/NN.0/connection.js`) with
  * `SELECT Id, DeveloperName, MasterLabel FROM ServicePresenceStatus` and the service
  * channels' related entities resolved to key prefixes with describeGlobal.
+ *
+ * Facts passed as Salesforce gives them: a status comes with its Id (the engine names it
+ * when Salesforce does not); an unsuccessful call rejects with the toolkit's own result
+ * (`{success: false, ...}`), which the engine reads and classifies; no call has a timer
+ * here (the engine's `writeTimeoutMs` is the one timeout; a start whose first read gets no
+ * answer goes on without Omni-Channel, start.js).
  */
 
-import {
-  DEFAULT_TIMEOUT_MS,
-  adapterError,
-  catalogCache,
-  classifyError,
-  createOmniEventStream,
-  readCurrentStatus,
-  safeLog,
-  silenceTracker,
-  timersFrom,
-  withTimeout,
-} from "./salesforce-payload.js";
+import { psError, describe, safeLog } from "./errors.js";
+import { catalogCache, catalogReads, omniListeners, readCurrentStatus } from "./salesforce-payload.js";
 
 /**
- * @typedef {import("./salesforce-payload.js").SalesforceAdapter} SalesforceAdapter
- * @typedef {import("./salesforce-payload.js").Catalog} Catalog
- * @typedef {import("./salesforce-payload.js").LogFunction} LogFunction
+ * @typedef {import("./types.js").SalesforceAdapter} SalesforceAdapter
+ * @typedef {import("./types.js").LogFunction} LogFunction
  *
  * @typedef {{
- *   timeoutMs?: number,
  *   catalog?: () => Promise<any>,
  *   log?: LogFunction,
- *   setTimeout?: (fn: () => void, ms: number) => any,
- *   clearTimeout?: (handle: any) => void,
  * }} ConsoleOptions
- *  - timeoutMs: how long to wait for a toolkit callback (default 5000);
  *  - catalog: resolves to the Apex controller's `{statuses, serviceChannels}` (or a list of
  *    statuses); default: the AJAX Toolkit, when loaded;
- *  - log: `(level, message, detail)` for debug output;
- *  - setTimeout / clearTimeout: timers (tests inject their own).
+ *  - log: `(level, message, detail)` for debug output.
  */
 
 /** Omni-Channel console events (keys of sforce.console.ConsoleEvent.PRESENCE) → raw event names. */
@@ -55,12 +45,16 @@ export const PRESENCE_EVENTS = Object.freeze({
 });
 
 const STATUS_SOQL = "SELECT Id, DeveloperName, MasterLabel FROM ServicePresenceStatus";
+/** Salesforce's note on reading DeveloperName (the feature's public description, Winter '22). */
+const DEVELOPER_NAME_NOTE =
+  'Since Winter \'22, reading ServicePresenceStatus.DeveloperName needs the "View Setup and Configuration" or the ' +
+  '"View DeveloperName" permission, through the profile or a permission set.';
 const CHANNEL_SOQL = "SELECT Id, DeveloperName, MasterLabel, RelatedEntity FROM ServiceChannel";
 
 /**
  * @param {any} [sforce] the Salesforce global (default `globalThis.sforce`)
  * @param {ConsoleOptions} [options]
- * @returns {SalesforceAdapter}
+ * @returns {SalesforceAdapter & {listServiceChannels(): Promise<import("./types.js").ServiceChannelInfo[]>}}
  */
 function consoleAdapter(sforce, options = {}) {
   const sf = sforce ?? /** @type {any} */ (globalThis).sforce;
@@ -68,22 +62,19 @@ function consoleAdapter(sforce, options = {}) {
   const presence = toolkit && toolkit.presence;
   const eventTypes = toolkit && toolkit.ConsoleEvent && toolkit.ConsoleEvent.PRESENCE;
   if (!presence || typeof toolkit.addEventListener !== "function" || !eventTypes) {
-    throw adapterError(
+    throw psError(
       "unavailable",
       "PresenceSync.salesforce.console needs the Console Integration Toolkit with Omni-Channel (sforce.console.presence and ConsoleEvent.PRESENCE, integration.js API 32.0 or later).",
     );
   }
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timers = timersFrom(options);
   const log = safeLog(options.log);
 
   const catalog = catalogCache(() => (options.catalog ? options.catalog() : catalogFromAjaxToolkit()), log);
-
-  const events = createOmniEventStream({ catalog: catalog.get, currentStatus: () => readStatus(), log });
-  const silence = silenceTracker((e) => events.deliver(e), log, "The Salesforce console");
+  const events = omniListeners(log);
 
   /**
-   * Calls `sforce.console.presence[method](...args, callback)`.
+   * Calls `sforce.console.presence[method](...args, callback)`; resolves with the toolkit's
+   * result (`{success, ...}`).
    * @param {string} method
    * @param {...any} args
    * @returns {Promise<any>}
@@ -91,54 +82,37 @@ function consoleAdapter(sforce, options = {}) {
   function call(method, ...args) {
     const fn = presence[method];
     if (typeof fn !== "function") {
-      return Promise.reject(adapterError("unavailable", `sforce.console.presence.${method} is not available in this console.`));
+      return Promise.reject(psError("unavailable", `sforce.console.presence.${method} is not available in this console.`));
     }
-    return withTimeout(
-      (resolve) => {
+    return new Promise((resolve, reject) => {
+      try {
         fn.call(presence, ...args, (/** @type {any} */ result) => {
-          silence.answered();
           resolve(result && typeof result === "object" ? result : { success: false, message: String(result) });
         });
-      },
-      {
-        ms: timeoutMs,
-        setTimeout: timers.setTimeout,
-        clearTimeout: timers.clearTimeout,
-        message: `The Salesforce console did not answer sforce.console.presence.${method} within ${timeoutMs} ms.`,
-        onTimeout: (error) => silence.timedOut(error),
-      },
-    );
+      } catch (error) {
+        reject(error);
+      }
+    });
   }
 
   /**
-   * @param {any} result a `{success: false, ...}` callback result
-   * @param {string} what
+   * Calls a write and rejects with the toolkit's own result when it is unsuccessful.
+   * @param {string} method
+   * @param {...any} args
    */
-  function refused(result, what) {
-    const message = result.message || result.error || result.errorMessage || (Array.isArray(result.errors) && result.errors.length ? undefined : `Salesforce refused ${what}.`);
-    return classifyError({ type: result.type || result.errorCode, message, errors: result.errors }, what);
-  }
-
-  async function readStatus() {
-    const result = await call("getServicePresenceStatusId");
-    if (!result.success) {
-      log("debug", "getServicePresenceStatusId was unsuccessful: taken as logged out of Omni-Channel.", result);
-      return null;
-    }
-    return readCurrentStatus(result, catalog.get);
+  async function write(method, ...args) {
+    const result = await call(method, ...args);
+    if (!result.success) throw result;
   }
 
   /**
+   * An AJAX Toolkit call; rejects with Salesforce's refusal as the toolkit gives it.
    * @template T
    * @param {(callbacks: {onSuccess: (result: any) => void, onFailure: (error: any) => void}) => void} start
-   * @param {string} what
    * @returns {Promise<T>}
    */
-  function ajax(start, what) {
-    return withTimeout(
-      (resolve, reject) => start({ onSuccess: resolve, onFailure: (error) => reject(classifyError(error, "catalog")) }),
-      { ms: timeoutMs, setTimeout: timers.setTimeout, clearTimeout: timers.clearTimeout, message: `Salesforce did not answer ${what} within ${timeoutMs} ms.` },
-    );
+  function ajax(start) {
+    return new Promise((resolve, reject) => start({ onSuccess: resolve, onFailure: reject }));
   }
 
   /**
@@ -147,7 +121,7 @@ function consoleAdapter(sforce, options = {}) {
    * @returns {Promise<any[]>}
    */
   async function query(connection, soql) {
-    const result = await ajax((cb) => connection.query(soql, cb), soql);
+    const result = await ajax((cb) => connection.query(soql, cb));
     return records(result, "records");
   }
 
@@ -170,19 +144,27 @@ function consoleAdapter(sforce, options = {}) {
   async function catalogFromAjaxToolkit() {
     const connection = sf.connection;
     if (!connection || typeof connection.query !== "function") {
-      throw adapterError(
+      throw psError(
         "unavailable",
         "listStatuses needs options.catalog or the AJAX Toolkit (sforce.connection, /soap/ajax/NN.0/connection.js) on the page.",
       );
     }
-    const statuses = await query(connection, STATUS_SOQL);
+    let statuses;
+    try {
+      statuses = await query(connection, STATUS_SOQL);
+    } catch (error) {
+      // Since Winter '22 this query needs a permission (the feature's own note), which is
+      // what Salesforce's refusal of it most often means: say so beside its words.
+      throw psError("salesforce", `Salesforce refused ${STATUS_SOQL}: ${describe(error)}. ${DEVELOPER_NAME_NOTE}`, { cause: error });
+    }
+    /** @type {Record<string, unknown>[]} */
     let serviceChannels = [];
     try {
       const channels = await query(connection, CHANNEL_SOQL);
       /** @type {Map<string, string>} */
       const prefixes = new Map();
       if (channels.length && typeof connection.describeGlobal === "function") {
-        const global = await ajax((cb) => connection.describeGlobal(cb), "describeGlobal");
+        const global = await ajax((cb) => connection.describeGlobal(cb));
         for (const sobject of records(global, "sobjects")) {
           if (sobject && sobject.name && sobject.keyPrefix) prefixes.set(String(sobject.name).toLowerCase(), String(sobject.keyPrefix));
         }
@@ -218,7 +200,6 @@ function consoleAdapter(sforce, options = {}) {
       }
       const handler = (/** @type {any} */ result) => {
         if (current !== generation) return;
-        silence.answered();
         log("debug", `Omni-Channel ${name}`, result);
         events.push(name, result);
       };
@@ -241,36 +222,33 @@ function consoleAdapter(sforce, options = {}) {
     attached = [];
   }
 
-  return {
+  return Object.freeze({
+    /** The current status as the toolkit gives it; null when it says the agent is not logged in. */
     async getStatus() {
-      const status = await readStatus();
-      events.knowStatus(status ? status.statusId : null);
-      return status;
+      const result = await call("getServicePresenceStatusId");
+      if (!result.success) {
+        log("debug", "getServicePresenceStatusId was unsuccessful: the agent is not logged in to Omni-Channel.", result);
+        return null;
+      }
+      return readCurrentStatus(result);
     },
-    async listStatuses() {
-      const { statuses } = await catalog.reload();
-      return statuses.map((s) => ({ ...s }));
-    },
-    async setStatus(statusId) {
-      const result = await call("setServicePresenceStatus", statusId);
-      if (!result.success) throw refused(result, `setServicePresenceStatus(${statusId})`);
-    },
-    async logout() {
-      const result = await call("logout");
-      if (!result.success) throw refused(result, "logout");
-    },
+    ...catalogReads(catalog),
+    /** @param {string} statusId */
+    setStatus: (statusId) => write("setServicePresenceStatus", statusId),
+    logout: () => write("logout"),
+    /** @param {import("./types.js").AdapterListener} listener */
     subscribe(listener) {
       const unsubscribe = events.subscribe(listener);
-      if (events.listenerCount === 1) attach();
+      if (events.size === 1) attach();
       let active = true;
       return () => {
         if (!active) return;
         active = false;
         unsubscribe();
-        if (events.listenerCount === 0) detach();
+        if (events.size === 0) detach();
       };
     },
-  };
+  });
 }
 
 export { consoleAdapter as console };

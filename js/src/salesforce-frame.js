@@ -25,7 +25,7 @@
  * whose token is the one the utility item put in the page's URL.
  */
 
-import { adapterError } from "./salesforce-payload.js";
+import { psError } from "./errors.js";
 
 /** Version of the relay protocol. */
 export const PROTOCOL = 1;
@@ -72,7 +72,7 @@ export function frameTransport(o) {
   const win = o.window ?? /** @type {any} */ (globalThis);
   const parentOrigin = o.parentOrigin;
   if (typeof parentOrigin !== "string" || !isOrigin(parentOrigin)) {
-    throw adapterError(
+    throw psError(
       "unavailable",
       `PresenceSync.salesforce.lightning needs parentOrigin, the exact origin of the Presence Sync utility item (such as https://MyDomain.lightning.force.com), not ${JSON.stringify(parentOrigin)}.`,
     );
@@ -132,7 +132,7 @@ export function frameTransport(o) {
     }
   }
 
-  return {
+  return Object.freeze({
     open(s) {
       if (sink) return;
       sink = s;
@@ -166,7 +166,7 @@ export function frameTransport(o) {
       }
       return "the Presence Sync utility item answers, but Omni-Channel does not: add the Omni-Channel utility to this app's utility bar";
     },
-  };
+  });
 }
 
 /** @param {string} value */

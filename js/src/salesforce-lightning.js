@@ -13,41 +13,35 @@
  *
  * Start-up does not depend on load order: until Omni-Channel has answered once (the utility
  * item and, behind it, the Omni toolkit), requests wait for it and reading the current status
- * is tried again after each timeout. While it waits longer than `timeoutMs` the listener
+ * is asked again after each `timeoutMs`. While it waits longer than `timeoutMs` the listener
  * gets `{type: "error", code: "timeout", waiting: true, message}` (once per reason), and when
  * Omni-Channel first answers `{type: "ready", message}`. These are platform mechanics: what
  * the engine should make of the wait is not decided here.
  *
  * Facts passed as Salesforce gives them: status Ids go to the toolkit in the 15-character
  * form Salesforce's samples use; every payload field (reason, interruptible workload) reaches
- * the listener. "Logged out" comes only from what Omni-Channel says: the logout event, or
- * getServicePresenceStatusId resolving without a status Id. A rejected
- * getServicePresenceStatusId is an error with Salesforce's words, not a logout.
+ * the listener; a status comes with its Id (the engine names it when Salesforce does not);
+ * a refusal rejects with the utility item's `{type, message}` of Salesforce's error (the
+ * engine classifies it). "Logged out" comes only from what Omni-Channel says: the logout
+ * event, or getServicePresenceStatusId resolving without a status Id. A rejected
+ * getServicePresenceStatusId is an error with Salesforce's words, not a logout. A command
+ * once Omni-Channel has answered has no timer here: the engine's `writeTimeoutMs` is the one
+ * timeout (an answer that never comes is given up after MAX_PENDING newer requests).
  */
 
-import {
-  DEFAULT_TIMEOUT_MS,
-  adapterError,
-  catalogCache,
-  classifyError,
-  createOmniEventStream,
-  describe,
-  isSalesforceId,
-  readCurrentStatus,
-  safeLog,
-  silenceTracker,
-  timersFrom,
-} from "./salesforce-payload.js";
+import { psError, describe, safeLog } from "./errors.js";
+import { WAIT_NOTICE_MS, catalogCache, catalogReads, isSalesforceId, omniListeners, readCurrentStatus } from "./salesforce-payload.js";
 import { frameTransport } from "./salesforce-frame.js";
 
 export { PROTOCOL, SOURCE, RELAY_SOURCE, frameTransport } from "./salesforce-frame.js";
 
 const EVENTS = new Set(["statusChanged", "loginSuccess", "logout", "workAccepted", "workloadChanged"]);
+/** Requests sent and not answered that are kept; beyond, the oldest is given up. */
+const MAX_PENDING = 64;
 
 /**
- * @typedef {import("./salesforce-payload.js").SalesforceAdapter} SalesforceAdapter
- * @typedef {import("./salesforce-payload.js").AdapterError} AdapterError
- * @typedef {import("./salesforce-payload.js").LogFunction} LogFunction
+ * @typedef {import("./types.js").SalesforceAdapter} SalesforceAdapter
+ * @typedef {import("./types.js").LogFunction} LogFunction
  * @typedef {import("./salesforce-frame.js").RelayTransport} RelayTransport
  *
  * @typedef {{
@@ -69,7 +63,8 @@ const EVENTS = new Set(["statusChanged", "loginSuccess", "logout", "workAccepted
  *  - parentOrigin: the exact origin of the utility item (PresenceSyncOrigins gives it);
  *  - relayToken: the token the utility item put in the page's URL (`#relay=...`);
  *  - transport: another relay transport instead of the frame one;
- *  - timeoutMs: how long to wait for Omni-Channel to answer a command (default 5000);
+ *  - timeoutMs: how long Omni-Channel may stay silent at first before the adapter says it
+ *    waits, and asks for the current status again (default 5000);
  *  - helloMs: how often the page looks for the utility item until it answers (default 1000);
  *  - window, log, timers: the page's window, `(level, message, detail)`, injected timers (tests).
  */
@@ -83,18 +78,21 @@ const EVENTS = new Set(["statusChanged", "loginSuccess", "logout", "workAccepted
 
 /**
  * @param {LightningOptions} options
- * @returns {SalesforceAdapter}
+ * @returns {SalesforceAdapter & {listServiceChannels(): Promise<import("./types.js").ServiceChannelInfo[]>}}
  */
 export function lightning(options) {
   const o = /** @type {LightningOptions} */ (options ?? {});
   if (typeof o.catalog !== "function") {
-    throw adapterError(
+    throw psError(
       "unavailable",
       "PresenceSync.salesforce.lightning needs options.catalog: a function resolving to the presence status catalog (the PresenceSyncSoftphone page passes Visualforce Remoting to PresenceSyncController.getCatalogRemote).",
     );
   }
-  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const timers = timersFrom(o);
+  const timeoutMs = o.timeoutMs ?? WAIT_NOTICE_MS;
+  const timers = {
+    setTimeout: o.setTimeout ?? ((/** @type {() => void} */ fn, /** @type {number} */ ms) => globalThis.setTimeout(fn, ms)),
+    clearTimeout: o.clearTimeout ?? ((/** @type {any} */ handle) => globalThis.clearTimeout(handle)),
+  };
   const log = safeLog(o.log);
   const transport = o.transport ?? frameTransport({
     parentOrigin: o.parentOrigin,
@@ -120,8 +118,7 @@ export function lightning(options) {
   const pending = new Map();
 
   const catalog = catalogCache(() => o.catalog(), log);
-  const events = createOmniEventStream({ catalog: catalog.get, currentStatus: () => readStatusRaw(), log });
-  const silence = silenceTracker((e) => events.deliver(e), log, "Omni-Channel");
+  const events = omniListeners(log);
 
   function ensureOpen() {
     if (open) return;
@@ -159,7 +156,6 @@ export function lightning(options) {
   }
 
   function omniAnswered() {
-    silence.answered();
     if (answered) return;
     answered = true;
     if (waitTimer !== null) timers.clearTimeout(waitTimer);
@@ -172,31 +168,33 @@ export function lightning(options) {
   /** @param {Request} r */
   function send(r) {
     pending.set(r.id, r);
+    if (pending.size > MAX_PENDING) giveUpOldest();
     try {
       transport.send({ kind: "request", id: r.id, command: r.command, args: r.args });
     } catch (error) {
       settle(r);
-      r.reject(adapterError("unavailable", `Could not send ${r.command} to the Presence Sync utility item: ${describe(error)}.`, { cause: error }));
+      r.reject(psError("unavailable", `Could not send ${r.command} to the Presence Sync utility item: ${describe(error)}.`, { cause: error }));
       return;
     }
-    r.timer = timers.setTimeout(() => onTimeout(r), timeoutMs);
+    // Until Omni-Channel first answers, a read waiting for it is asked again after each
+    // timeoutMs (it is late, not failing); nothing else has a timer here.
+    if (r.waitForOmni && !answered) r.timer = timers.setTimeout(() => askAgain(r), timeoutMs);
   }
 
   /** @param {Request} r */
-  function onTimeout(r) {
+  function askAgain(r) {
     r.timer = null;
     if (!pending.delete(r.id)) return;
-    if (r.waitForOmni && !answered && open) {
-      // Omni-Channel has not answered yet at all: it is late, not failing. Ask again.
-      noticeWaiting();
-      r.id = `${idPrefix}-${++sequence}`;
-      send(r);
-      return;
-    }
-    const error = adapterError("timeout", `Omni-Channel did not answer ${r.command} within ${timeoutMs} ms (${transport.waiting()}).`, { type: "Timeout" });
-    silence.timedOut(error);
-    r.reject(error);
-    releaseIfIdle();
+    if (!answered && open) noticeWaiting();
+    r.id = `${idPrefix}-${++sequence}`;
+    send(r);
+  }
+
+  /** The oldest request never answered is given up: its answer will not come now. */
+  function giveUpOldest() {
+    const [oldest] = pending.values();
+    settle(oldest);
+    oldest.reject(psError("unavailable", `${oldest.command} was never answered by the Presence Sync utility item (${transport.waiting()}); given up after ${MAX_PENDING} newer requests.`));
   }
 
   /** Forgets a request (answered, failed or abandoned). @param {Request} r */
@@ -217,8 +215,9 @@ export function lightning(options) {
         }
         omniAnswered();
         settle(r);
+        // A refusal is passed on as the utility item gives Salesforce's: {type, message}.
         if (m.ok === true) r.resolve(m.result);
-        else r.reject(classifyError(m.error ?? "the utility item reported a failure without details", r.command));
+        else r.reject(m.error ?? { type: "OmniToolkitError", message: `the utility item reported a failure of ${r.command} without details` });
         releaseIfIdle();
         return;
       }
@@ -260,7 +259,7 @@ export function lightning(options) {
 
   /** Closes the transport when nobody listens and nothing is asked. */
   function releaseIfIdle() {
-    if (!open || events.listenerCount > 0 || pending.size > 0 || queued.length > 0) return;
+    if (!open || events.size > 0 || pending.size > 0 || queued.length > 0) return;
     open = false;
     if (waitTimer !== null) timers.clearTimeout(waitTimer);
     waitTimer = null;
@@ -269,7 +268,7 @@ export function lightning(options) {
 
   /** The last listener left: what only waits for Omni-Channel to show up is given up. */
   function abandonWaiting() {
-    const stopped = () => adapterError("unavailable", "Stopped waiting for Omni-Channel: nothing listens to it any more.");
+    const stopped = () => psError("unavailable", "Stopped waiting for Omni-Channel: nothing listens to it any more.");
     for (const r of queued.splice(0)) r.reject(stopped());
     if (!answered) {
       for (const r of [...pending.values()]) {
@@ -281,26 +280,17 @@ export function lightning(options) {
     releaseIfIdle();
   }
 
-  /** The current status, or null when Omni-Channel says there is none (logged out). */
-  async function readStatusRaw() {
-    const result = await request("getServicePresenceStatusId", {}, { waitForOmni: true });
-    if (result === null || result === undefined) return null;
-    if (typeof result === "object" && !Array.isArray(result) && (result.statusId === null || result.statusId === undefined || result.statusId === "")) {
-      return null;
-    }
-    return readCurrentStatus(result, catalog.get);
-  }
-
-  return {
+  return Object.freeze({
+    /** The current status as Omni-Channel gives it, or null when it says there is none (logged out). */
     async getStatus() {
-      const status = await readStatusRaw();
-      events.knowStatus(status ? status.statusId : null);
-      return status;
+      const result = await request("getServicePresenceStatusId", {}, { waitForOmni: true });
+      if (result === null || result === undefined) return null;
+      if (typeof result === "object" && !Array.isArray(result) && (result.statusId === null || result.statusId === undefined || result.statusId === "")) {
+        return null;
+      }
+      return readCurrentStatus(result);
     },
-    async listStatuses() {
-      const { statuses } = await catalog.reload();
-      return statuses.map((s) => ({ ...s }));
-    },
+    ...catalogReads(catalog),
     async setStatus(statusId) {
       // Salesforce's samples and connectors give the toolkit the 15-character Id.
       await request("setServicePresenceStatus", { statusId: isSalesforceId(statusId) ? statusId.slice(0, 15) : statusId });
@@ -316,8 +306,8 @@ export function lightning(options) {
         if (!active) return;
         active = false;
         unsubscribe();
-        if (events.listenerCount === 0) abandonWaiting();
+        if (events.size === 0) abandonWaiting();
       };
     },
-  };
+  });
 }

@@ -1,9 +1,11 @@
 // @ts-check
 /**
- * Shared by the Salesforce adapters (salesforce-lightning.js, salesforce-console.js):
- * reading Omni-Channel payloads as Salesforce really sends them, the status and
- * service-channel catalog, error classification, and the ordered event stream that
- * turns raw Omni events into the adapter events of DESIGN.md "Browser API".
+ * Reading what Salesforce sends, as it really sends it, into the adapter events and values
+ * of DESIGN.md "Browser API" — shared by the built-in adapters (salesforce-lightning.js,
+ * salesforce-console.js). Translation only: naming a status, finding a work item's service
+ * channel, telling a login's repeat, classifying a refusal and timing a call out are the
+ * engine's (rules/coordinator_salesforce.go, coordinator_errors.go, coordinator_retry.go);
+ * the adapters pass Salesforce's facts on as Salesforce gave them.
  *
  * Payload facts handled here (DESIGN.md "Platform facts"):
  *  - `channels` (and `works`) arrive as JSON strings, sometimes as arrays (API 32-35
@@ -11,104 +13,36 @@
  *  - workload numbers may arrive as strings ("2"); the Aura events declare them as
  *    string attributes;
  *  - Classic documents WORKLOAD_CHANGED keys capitalized (`ConfiguredCapacity`);
- *  - record Ids come as 15 or 18 characters: compare on the first 15 (case-sensitive);
- *  - `reason` is missing outside Lightning and on older orgs.
+ *  - record Ids come as 15 or 18 characters;
+ *  - `reason` is missing outside Lightning and on older orgs; a login event carries the
+ *    status Id only.
+ * A payload that cannot be read is a PresenceSyncError `invalid-event` naming the field.
  */
+
+import { psError, describe as words, show } from "./errors.js";
 
 /**
- * @typedef {{id: string, developerName: string, label: string}} StatusInfo
- * @typedef {{developerName: string, keyPrefix: string, label?: string, id?: string, relatedEntity?: string}} ServiceChannelInfo
+ * @typedef {import("./types.js").StatusInfo} StatusInfo
+ * @typedef {import("./types.js").ServiceChannelInfo} ServiceChannelInfo
+ * @typedef {import("./types.js").PresenceStatus} PresenceStatus
+ * @typedef {import("./types.js").AdapterEvent} AdapterEvent
+ * @typedef {import("./types.js").AdapterListener} AdapterListener
+ * @typedef {import("./types.js").LogFunction} LogFunction
  * @typedef {{statuses: StatusInfo[], serviceChannels: ServiceChannelInfo[]}} Catalog
- * @typedef {{statusId: string, statusApiName: string, statusName: string}} PresenceStatus
- *
- * @typedef {{type: "statusChanged", statusId: string, statusApiName: string, statusName: string, reason?: string}} StatusChangedEvent
- * @typedef {{type: "logout", reason?: string}} LogoutEvent
- * @typedef {{type: "workAccepted", workItemId: string, workId: string, serviceChannel?: string}} WorkAcceptedEvent
- * @typedef {{type: "workloadChanged", configuredCapacity: number, previousWorkload: number, newWorkload: number,
- *   configuredInterruptibleCapacity?: number, previousInterruptibleWorkload?: number, newInterruptibleWorkload?: number}} WorkloadChangedEvent
- *
- * Extension of DESIGN.md's listener contract: besides the four platform events an
- * adapter delivers problems it could not turn into a rejected promise to the same
- * listener. The shim re-dispatches them as the public `error` event.
- *  - `invalid-event`: Salesforce sent a payload that cannot be read (the event is skipped;
- *    `payload` holds what arrived);
- *  - `timeout`: the platform stopped answering (sent once when it goes silent; calls keep
- *    being tried and sync resumes by itself when it answers again);
- *  - `permission`: the user lacks a permission the adapter needs (e.g. "View Setup and
- *    Configuration" / "View DeveloperName" to read presence statuses);
- *  - `unavailable`: the platform refused the event subscription itself (no events will come).
- * A `timeout` with `waiting: true` means the platform has not answered at all yet (it loads
- * later than this page): the adapter keeps waiting for it, and says `{type: "ready", message}`
- * when it first answers.
- * @typedef {{type: "error", code: "invalid-event" | "timeout" | "permission" | "unavailable", message: string, payload?: any, waiting?: boolean}} AdapterErrorEvent
- * @typedef {{type: "ready", message: string}} ReadyEvent
- *
- * @typedef {StatusChangedEvent | LogoutEvent | WorkAcceptedEvent | WorkloadChangedEvent | AdapterErrorEvent | ReadyEvent} AdapterEvent
- * @typedef {(event: AdapterEvent) => void} AdapterListener
- *
- * A Salesforce adapter, exactly DESIGN.md's shape.
- * @typedef {{
- *   getStatus(): Promise<PresenceStatus | null>,
- *   listStatuses(): Promise<StatusInfo[]>,
- *   setStatus(statusId: string): Promise<void>,
- *   logout(): Promise<void>,
- *   subscribe(listener: AdapterListener): () => void
- * }} SalesforceAdapter
- *
- * Errors the adapters' promises reject with: an Error carrying
- *  - `code`: "timeout" | "permission" | "salesforce" | "invalid-event" | "unavailable";
- *  - `type`: the Salesforce error type when Salesforce gave one ("AccessDeniedException" for
- *    every permission problem, so the engine treats it as permanent; "Timeout" for timeouts);
- *  - `salesforceType`, `cause`: what Salesforce actually reported, when it did.
- * @typedef {Error & {code: string, type?: string, salesforceType?: string, cause?: any}} AdapterError
- *
- * @typedef {"error" | "warn" | "info" | "debug"} LogLevel
- * @typedef {(level: LogLevel, message: string, detail?: any) => void} LogFunction
  */
 
-/** Default time to wait for Salesforce (or the Lightning utility item) to answer a call. */
-export const DEFAULT_TIMEOUT_MS = 5000;
-
-/** The message shown whenever reading presence statuses is refused. */
-export const PERMISSION_HELP =
-  'Presence sync cannot read the Omni-Channel presence statuses: since Winter \'22, reading ' +
-  'ServicePresenceStatus.DeveloperName needs the "View Setup and Configuration" or the ' +
-  '"View DeveloperName" permission. Grant one of them to the agent through the profile or a ' +
-  "permission set.";
+/** The reason of the status change a login is sent as (rules.ReasonLogin). */
+export const LOGIN_REASON = "OmniLoginStatusChange";
 
 const ID_RE = /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/;
 const NUMBER_RE = /^\s*[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
 /**
- * Creates an Error with a stable `code` (and any extra fields).
- * @param {string} code
  * @param {string} message
- * @param {Record<string, any>} [extra]
- * @returns {AdapterError}
+ * @param {string} [field]
  */
-export function adapterError(code, message, extra) {
-  const error = /** @type {AdapterError} */ (new Error(message));
-  error.code = code;
-  if (extra) {
-    for (const [key, value] of Object.entries(extra)) {
-      if (value !== undefined) /** @type {any} */ (error)[key] = value;
-    }
-  }
-  return error;
-}
-
-/** A payload field that cannot be read as its documented type. */
-export class PayloadError extends Error {
-  /**
-   * @param {string} message
-   * @param {string} [field]
-   */
-  constructor(message, field) {
-    super(message);
-    this.name = "PayloadError";
-    this.code = "invalid-event";
-    this.field = field;
-  }
+function unreadable(message, field) {
+  return psError("invalid-event", message, { field });
 }
 
 /**
@@ -117,16 +51,6 @@ export class PayloadError extends Error {
  */
 export function isSalesforceId(value) {
   return typeof value === "string" && ID_RE.test(value);
-}
-
-/**
- * True when both are Salesforce Ids of the same record (15- and 18-character forms compare
- * equal; the 15-character form is case-sensitive).
- * @param {unknown} a
- * @param {unknown} b
- */
-export function sameId(a, b) {
-  return isSalesforceId(a) && isSalesforceId(b) && a.slice(0, 15) === b.slice(0, 15);
 }
 
 /**
@@ -151,7 +75,7 @@ export function field(payload, name) {
 export function readNumber(payload, name, required) {
   const value = field(payload, name);
   if (value === undefined || value === "") {
-    if (required) throw new PayloadError(`${name} is missing`, name);
+    if (required) throw unreadable(`${name} is missing`, name);
     return undefined;
   }
   if (typeof value === "number") {
@@ -160,7 +84,7 @@ export function readNumber(payload, name, required) {
     const n = Number(value);
     if (Number.isFinite(n)) return n; // "1e999" is not a workload
   }
-  throw new PayloadError(`${name} is ${describe(value)}, which is not a number`, name);
+  throw unreadable(`${name} is ${show(value)}, which is not a number`, name);
 }
 
 /**
@@ -173,12 +97,10 @@ export function readNumber(payload, name, required) {
 export function readString(payload, name, required) {
   const value = field(payload, name);
   if (value === undefined || value === "") {
-    if (required) throw new PayloadError(`${name} is missing`, name);
+    if (required) throw unreadable(`${name} is missing`, name);
     return undefined;
   }
-  if (typeof value !== "string") {
-    throw new PayloadError(`${name} is ${describe(value)}, where Salesforce sends a string`, name);
-  }
+  if (typeof value !== "string") throw unreadable(`${name} is ${show(value)}, where Salesforce sends a string`, name);
   return value;
 }
 
@@ -189,10 +111,8 @@ export function readString(payload, name, required) {
  * @returns {string}
  */
 export function readId(payload, name) {
-  const value = readString(payload, name, true);
-  if (!isSalesforceId(value)) {
-    throw new PayloadError(`${name} is ${describe(value)}, which is not a 15- or 18-character Salesforce Id`, name);
-  }
+  const value = /** @type {string} */ (readString(payload, name, true));
+  if (!isSalesforceId(value)) throw unreadable(`${name} is ${show(value)}, which is not a 15- or 18-character Salesforce Id`, name);
   return value;
 }
 
@@ -212,37 +132,12 @@ export function readJsonList(payload, name) {
     try {
       parsed = JSON.parse(value);
     } catch {
-      throw new PayloadError(`${name} is ${describe(value)}, which is not JSON`, name);
+      throw unreadable(`${name} is ${show(value)}, which is not JSON`, name);
     }
     if (parsed === null) return [];
     if (Array.isArray(parsed)) return parsed;
   }
-  throw new PayloadError(`${name} is ${describe(value)}, where Salesforce sends a JSON list`, name);
-}
-
-/**
- * @param {unknown} value
- */
-export function describe(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "function") return "a function";
-  if (typeof value === "string") return JSON.stringify(value.length > 60 ? value.slice(0, 57) + "..." : value);
-  return String(value); // number, boolean, bigint, undefined, symbol: all render safely
-}
-
-/**
- * Text of a value Salesforce put in an error: strings as they are (bounded),
- * numbers and booleans spelled out, anything else described. Never throws.
- * @param {unknown} value
- * @returns {string}
- */
-function errorText(value) {
-  if (value === undefined || value === null) return "";
-  if (typeof value === "string") return value.length > 2000 ? value.slice(0, 1997) + "..." : value;
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return describe(value);
+  throw unreadable(`${name} is ${show(value)}, where Salesforce sends a JSON list`, name);
 }
 
 /**
@@ -251,26 +146,29 @@ function errorText(value) {
  */
 function asObject(payload) {
   if (payload === undefined || payload === null) return {};
-  if (typeof payload !== "object" || Array.isArray(payload)) {
-    throw new PayloadError(`the payload is ${describe(payload)}, not an object`);
-  }
+  if (typeof payload !== "object" || Array.isArray(payload)) throw unreadable(`the payload is ${show(payload)}, not an object`);
   return /** @type {Record<string, any>} */ (payload);
 }
 
 /**
- * Status fields of a status-changed / login / get-status payload. `statusApiName` and
- * `statusName` may be missing (older APIs, login events); the caller completes them.
+ * A status as a status-changed, login or get-status payload gives it: its Id, and its
+ * DeveloperName and label when the payload has them (older APIs and login events do not;
+ * the engine names the status from its Id). The `channels` are read to check them.
  * @param {unknown} payload
- * @returns {{statusId: string, statusApiName?: string, statusName?: string, reason?: string, channels: any[]}}
+ * @returns {PresenceStatus & {reason?: string}}
  */
 export function readStatus(payload) {
   const p = asObject(payload);
-  const statusId = readId(p, "statusId");
+  /** @type {PresenceStatus & {reason?: string}} */
+  const status = { statusId: readId(p, "statusId") };
   const statusApiName = readString(p, "statusApiName", false);
   const statusName = readString(p, "statusName", false);
   const reason = readString(p, "reason", false);
-  const channels = readJsonList(p, "channels");
-  return { statusId, statusApiName, statusName, reason, channels };
+  readJsonList(p, "channels");
+  if (statusApiName) status.statusApiName = statusApiName;
+  if (statusName) status.statusName = statusName;
+  if (reason) status.reason = reason;
+  return status;
 }
 
 /**
@@ -317,9 +215,44 @@ export function readLogout(payload) {
 }
 
 /**
- * The status catalog of an adapter, read with `fetchRaw` (any shape readCatalog reads):
- * `get` returns the cached catalog, loading it once (concurrent callers share the load);
- * `reload` reads it afresh (listStatuses) and caches the result.
+ * A get-status result (getServicePresenceStatusId's) as the status it reports.
+ * @param {unknown} result
+ * @returns {PresenceStatus}
+ */
+export function readCurrentStatus(result) {
+  try {
+    const status = readStatus(result);
+    delete status.reason;
+    return status;
+  } catch (error) {
+    throw psError("invalid-event", `Salesforce returned a presence status that cannot be read: ${words(error)}.`, { payload: result });
+  }
+}
+
+/**
+ * An adapter's catalog methods: `listStatuses` reads the catalog afresh, `listServiceChannels`
+ * gives its service channels (for the engine to find a work item's by its key prefix).
+ * @param {ReturnType<typeof catalogCache>} catalog
+ */
+export function catalogReads(catalog) {
+  return {
+    /** @returns {Promise<StatusInfo[]>} */
+    async listStatuses() {
+      const { statuses } = await catalog.reload();
+      return statuses.map((s) => ({ ...s }));
+    },
+    /** @returns {Promise<ServiceChannelInfo[]>} */
+    async listServiceChannels() {
+      const { serviceChannels } = await catalog.get();
+      return serviceChannels.map((c) => ({ ...c }));
+    },
+  };
+}
+
+/**
+ * The presence status catalog, read with `fetchRaw` (any shape readCatalog reads), once at a
+ * time: `reload` reads it afresh (listStatuses); `get` returns the last one read, or shares
+ * the read under way (listServiceChannels, asked alongside).
  * @param {() => Promise<unknown>} fetchRaw
  * @param {LogFunction} log
  * @returns {{get(): Promise<Catalog>, reload(): Promise<Catalog>}}
@@ -329,23 +262,22 @@ export function catalogCache(fetchRaw, log) {
   let cache = null;
   /** @type {Promise<Catalog> | null} */
   let loading = null;
-  async function reload() {
-    const catalog = readCatalog(await fetchRaw());
-    if (catalog.skipped.length) log("warn", "Skipped catalog entries without an Id, DeveloperName or key prefix.", catalog.skipped);
-    for (const warning of catalog.warnings) log("warn", warning);
-    cache = { statuses: catalog.statuses, serviceChannels: catalog.serviceChannels };
-    return cache;
+  function reload() {
+    const p = (async () => {
+      const catalog = readCatalog(await fetchRaw());
+      if (catalog.skipped.length) log("warn", "Skipped catalog entries without an Id, DeveloperName or key prefix.", catalog.skipped);
+      for (const warning of catalog.warnings) log("warn", warning);
+      cache = { statuses: catalog.statuses, serviceChannels: catalog.serviceChannels };
+      return cache;
+    })();
+    loading = p;
+    p.then(() => { if (loading === p) loading = null; }, () => { if (loading === p) loading = null; });
+    return p;
   }
-  function get() {
-    if (cache) return Promise.resolve(cache);
-    if (!loading) {
-      loading = reload().finally(() => {
-        loading = null;
-      });
-    }
-    return loading;
-  }
-  return { get, reload };
+  return Object.freeze({
+    get: () => loading ?? (cache ? Promise.resolve(cache) : reload()),
+    reload,
+  });
 }
 
 /**
@@ -353,31 +285,31 @@ export function catalogCache(fetchRaw, log) {
  *  - the Apex controller's `{statuses: [{id, developerName, label}], serviceChannels: [...], error?}`;
  *  - a plain list of statuses;
  *  - SOQL records `{Id, DeveloperName, MasterLabel}` (AJAX toolkit, REST).
- * Entries without an Id or DeveloperName are skipped and listed in `skipped`.
- * A catalog carrying `error` (the Apex controller's refusal) throws the classified error.
+ * Entries without an Id or DeveloperName are skipped and listed in `skipped`. A catalog
+ * carrying `error` (the controller's refusal, worded by it) throws it, with its type.
  * The controller's `warnings` (e.g. service channels it could not read) come back in `warnings`.
  * @param {unknown} value
- * @returns {Catalog & {skipped: any[], warnings: string[]}}
+ * @returns {Catalog & {skipped: unknown[], warnings: string[]}}
  */
 export function readCatalog(value) {
-  if (value && typeof value === "object" && !Array.isArray(value) && /** @type {any} */ (value).error) {
-    throw classifyError(/** @type {any} */ (value).error, "catalog");
+  const raw = /** @type {any} */ (value);
+  if (raw && typeof raw === "object" && !Array.isArray(raw) && raw.error) {
+    const e = raw.error;
+    const message = typeof e === "object" && e && typeof e.message === "string" ? e.message : words(e);
+    throw psError("salesforce", message, { type: typeof e?.type === "string" ? e.type : undefined, cause: e });
   }
   /** @type {any[]} */
   let statusRows;
   /** @type {any[]} */
   let channelRows = [];
-  if (Array.isArray(value)) {
-    statusRows = value;
-  } else if (value && typeof value === "object") {
-    const v = /** @type {any} */ (value);
-    if (!Array.isArray(v.statuses)) {
-      throw adapterError("invalid-event", "The presence status catalog has no list of statuses.", { payload: value });
-    }
-    statusRows = v.statuses;
-    if (Array.isArray(v.serviceChannels)) channelRows = v.serviceChannels;
+  if (Array.isArray(raw)) {
+    statusRows = raw;
+  } else if (raw && typeof raw === "object") {
+    if (!Array.isArray(raw.statuses)) throw psError("invalid-event", "The presence status catalog has no list of statuses.", { payload: value });
+    statusRows = raw.statuses;
+    if (Array.isArray(raw.serviceChannels)) channelRows = raw.serviceChannels;
   } else {
-    throw adapterError("invalid-event", `The presence status catalog is ${describe(value)}.`, { payload: value });
+    throw psError("invalid-event", `The presence status catalog is ${show(value)}.`, { payload: value });
   }
   const skipped = [];
   /** @type {StatusInfo[]} */
@@ -413,7 +345,6 @@ export function readCatalog(value) {
     if (typeof relatedEntity === "string") channel.relatedEntity = relatedEntity;
     serviceChannels.push(channel);
   }
-  const raw = /** @type {any} */ (value);
   const warnings = raw && !Array.isArray(raw) && Array.isArray(raw.warnings) ? raw.warnings.map(String) : [];
   return { statuses, serviceChannels, skipped, warnings };
 }
@@ -429,150 +360,50 @@ function first(row, keys) {
   return undefined;
 }
 
-/**
- * The status of the catalog with this Id (15/18-character tolerant).
- * @param {Catalog | null | undefined} catalog
- * @param {string} statusId
- */
-export function findStatus(catalog, statusId) {
-  if (!catalog) return undefined;
-  return catalog.statuses.find((s) => sameId(s.id, statusId));
-}
+/** Omni-Channel's event names, as both toolkits' events are named here. */
+const LABELS = Object.freeze({
+  statusChanged: "Status Changed",
+  loginSuccess: "Login Success",
+  logout: "Logout",
+  workAccepted: "Work Accepted",
+  workloadChanged: "Workload Changed",
+});
 
 /**
- * The service channel whose related entity has the work item's key prefix (its first
- * three characters), or undefined.
- * @param {string} workItemId
- * @param {ServiceChannelInfo[] | undefined} serviceChannels
+ * One raw Omni-Channel event as the adapter event it is. A login is a status change with
+ * reason OmniLoginStatusChange (Omni-Channel's own repeat of it, a status change right
+ * after, is the engine's to tell: wasm/BRIDGE.md `event`).
+ * @param {string} name statusChanged | loginSuccess | logout | workAccepted | workloadChanged
+ * @param {unknown} payload
+ * @returns {AdapterEvent}
  */
-export function serviceChannelFor(workItemId, serviceChannels) {
-  if (!isSalesforceId(workItemId) || !serviceChannels) return undefined;
-  const prefix = workItemId.slice(0, 3);
-  const match = serviceChannels.find((c) => c.keyPrefix === prefix);
-  return match ? match.developerName : undefined;
-}
-
-const PERMISSION_TYPES = new Set([
-  "AccessDeniedException",
-  "NoAccessException",
-  "System.NoAccessException",
-  "INSUFFICIENT_ACCESS",
-  "INSUFFICIENT_ACCESS_OR_READONLY",
-  "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
-  "sf:INSUFFICIENT_ACCESS",
-]);
-const PERMISSION_TEXT =
-  /View Setup and Configuration|View DeveloperName|insufficient (?:access|privileges|permissions)|(?:do not|don't|doesn't|does not) have (?:access|permission)|no access to|not allowed to|inaccessible|No such column '?DeveloperName/i;
-
-/**
- * Turns what Salesforce reported (an Aura/Apex error, a toolkit rejection, a SOAP fault, a
- * Classic `{success:false}` result, a string) into an AdapterError. Permission problems get
- * code "permission" and type "AccessDeniedException" (permanent for the engine), with the
- * original type kept in `salesforceType`; anything else gets code "salesforce" and keeps
- * Salesforce's type.
- * @param {unknown} raw
- * @param {string} context what was being done ("catalog" adds the permission help)
- * @returns {AdapterError}
- */
-export function classifyError(raw, context) {
-  if (raw instanceof Error && typeof (/** @type {any} */ (raw).code) === "string" && /** @type {any} */ (raw).code !== "salesforce") {
-    return /** @type {AdapterError} */ (raw);
-  }
-  let type = "";
-  let message = "";
-  if (typeof raw === "string") {
-    message = raw;
-  } else if (raw && typeof raw === "object") {
-    const r = /** @type {any} */ (raw);
-    type = errorText(r.type ?? r.errorCode ?? r.faultcode ?? r.exceptionType ?? r.statusCode ?? (r.name && r.name !== "Error" ? r.name : ""));
-    message = errorText(r.message ?? r.faultstring ?? r.error);
-    if (!message && Array.isArray(r.errors) && r.errors.length) {
-      message = r.errors
-        .slice(0, 10)
-        .map((/** @type {any} */ e) => (e && typeof e === "object" ? errorText(e.message ?? e.description) || describe(e) : errorText(e)))
-        .join("; ");
+export function omniEvent(name, payload) {
+  switch (name) {
+    case "statusChanged":
+      return { type: "statusChanged", ...readStatus(payload) };
+    case "loginSuccess": {
+      const s = readStatus(payload);
+      return { type: "statusChanged", ...s, reason: s.reason ?? LOGIN_REASON };
     }
+    case "logout":
+      return { type: "logout", ...readLogout(payload) };
+    case "workAccepted":
+      return { type: "workAccepted", ...readWorkAccepted(payload) };
+    case "workloadChanged":
+      return { type: "workloadChanged", ...readWorkload(payload) };
   }
-  type = type.replace(/^sf:/, "");
-  if (!message) message = `Salesforce refused ${context}` + (type ? ` (${type})` : "") + ".";
-  const permission = PERMISSION_TYPES.has(type) || PERMISSION_TYPES.has(`sf:${type}`) || PERMISSION_TEXT.test(message) || PERMISSION_TEXT.test(type);
-  if (permission) {
-    const text = context === "catalog" && !/View Setup and Configuration/.test(message) ? `${PERMISSION_HELP} Salesforce said: ${message}` : message;
-    return adapterError("permission", text, {
-      type: "AccessDeniedException",
-      salesforceType: type || undefined,
-      cause: raw,
-    });
-  }
-  return adapterError("salesforce", message, { type: type || "SalesforceError", salesforceType: type || undefined, cause: raw });
+  throw unreadable(`unknown Omni-Channel event ${show(name)}`);
 }
 
 /**
- * Wraps an optional logging function so it never throws.
- * @param {LogFunction | undefined} log
- * @returns {LogFunction}
- */
-export function safeLog(log) {
-  if (typeof log !== "function") return () => {};
-  return (level, message, detail) => {
-    try {
-      log(level, message, detail);
-    } catch {
-      // a broken logger must not break sync
-    }
-  };
-}
-
-/**
- * Tracks whether a platform answers: reports one `timeout` error when it goes silent, and
- * logs when it answers again.
- * @param {(event: AdapterErrorEvent) => void} report
+ * The listeners of an adapter: raw Omni-Channel events in, adapter events out to every
+ * listener, in order; a payload that cannot be read is an `invalid-event` error event
+ * (with the payload), and the event is skipped.
  * @param {LogFunction} log
- * @param {string} what
  */
-export function silenceTracker(report, log, what) {
-  let silent = false;
-  return {
-    /** @param {AdapterError} error */
-    timedOut(error) {
-      if (silent) return;
-      silent = true;
-      report({ type: "error", code: "timeout", message: error.message });
-    },
-    answered() {
-      if (!silent) return;
-      silent = false;
-      log("info", `${what} is answering again; sync resumes.`);
-    },
-    get silent() {
-      return silent;
-    },
-  };
-}
-
-/**
- * Turns raw Omni-Channel events into adapter events, in order, and fans them out.
- *
- * Raw event names: "statusChanged", "loginSuccess", "logout", "workAccepted",
- * "workloadChanged". A login produces a statusChanged (reason `OmniLoginStatusChange`
- * unless Salesforce gave one) and the identical status change Omni may fire right after
- * it is not delivered twice. A status without its API name is completed from the catalog,
- * else from a fresh read of the current status. A Work Accepted gets its service channel
- * from the work item's key prefix through the catalog.
- *
- * @param {{
- *   catalog: () => Promise<Catalog>,
- *   currentStatus: () => Promise<{statusId: string, statusApiName?: string, statusName?: string} | null>,
- *   log: LogFunction,
- * }} deps
- */
-export function createOmniEventStream(deps) {
+export function omniListeners(log) {
   /** @type {Set<AdapterListener>} */
   const listeners = new Set();
-  let chain = Promise.resolve();
-  /** @type {string | null} */
-  let lastStatusId = null;
-  let afterLogin = false;
 
   /** @param {AdapterEvent} event */
   function deliver(event) {
@@ -580,147 +411,30 @@ export function createOmniEventStream(deps) {
       try {
         listener(event);
       } catch (error) {
-        deps.log("error", "A presence listener threw; other listeners still got the event.", error);
+        log("error", "A presence listener threw; other listeners still got the event.", error);
       }
     }
   }
 
-  /**
-   * @param {{statusId: string, statusApiName?: string, statusName?: string}} status
-   * @returns {Promise<PresenceStatus>}
-   */
-  async function complete(status) {
-    let { statusApiName, statusName } = status;
-    if (!statusApiName) {
-      let known;
-      try {
-        known = findStatus(await deps.catalog(), status.statusId);
-      } catch (error) {
-        deps.log("warn", "Could not load the presence status catalog to name a status.", error);
-      }
-      if (known) {
-        statusApiName = known.developerName;
-        statusName = statusName || known.label;
-      } else {
-        const current = await deps.currentStatus();
-        if (current && sameId(current.statusId, status.statusId) && current.statusApiName) {
-          statusApiName = current.statusApiName;
-          statusName = statusName || current.statusName;
-        }
-      }
-      if (!statusApiName) {
-        throw new PayloadError(
-          `statusApiName is missing and status ${status.statusId} is not in the presence status catalog`,
-          "statusApiName",
-        );
-      }
-    }
-    return { statusId: status.statusId, statusApiName, statusName: statusName || statusApiName };
-  }
-
-  /**
-   * @param {string} name
-   * @param {unknown} payload
-   */
-  async function process(name, payload) {
-    switch (name) {
-      case "statusChanged": {
-        const raw = readStatus(payload);
-        const status = await complete(raw);
-        if (afterLogin && sameId(lastStatusId, status.statusId)) {
-          afterLogin = false;
-          deps.log("debug", "Omni status change repeating the login status; already delivered.", payload);
-          return;
-        }
-        afterLogin = false;
-        lastStatusId = status.statusId;
-        /** @type {StatusChangedEvent} */
-        const event = { type: "statusChanged", ...status };
-        if (raw.reason) event.reason = raw.reason;
-        deliver(event);
-        return;
-      }
-      case "loginSuccess": {
-        const raw = readStatus(payload);
-        if (sameId(lastStatusId, raw.statusId)) {
-          deps.log("debug", "Omni login reporting the status already delivered.", payload);
-          return;
-        }
-        const status = await complete(raw);
-        lastStatusId = status.statusId;
-        afterLogin = true;
-        deliver({ type: "statusChanged", ...status, reason: raw.reason || "OmniLoginStatusChange" });
-        return;
-      }
-      case "logout": {
-        const logout = readLogout(payload);
-        lastStatusId = null;
-        afterLogin = false;
-        deliver({ type: "logout", ...logout });
-        return;
-      }
-      case "workAccepted": {
-        const work = readWorkAccepted(payload);
-        /** @type {WorkAcceptedEvent} */
-        const event = { type: "workAccepted", ...work };
-        try {
-          const channel = serviceChannelFor(work.workItemId, (await deps.catalog()).serviceChannels);
-          if (channel) event.serviceChannel = channel;
-        } catch (error) {
-          const e = /** @type {AdapterError} */ (error);
-          if (e && e.code === "permission") {
-            deliver({ type: "error", code: "permission", message: e.message });
-          } else {
-            deps.log("warn", "Could not load the service channels; Work Accepted goes without its channel.", error);
-          }
-        }
-        deliver(event);
-        return;
-      }
-      case "workloadChanged":
-        deliver({ type: "workloadChanged", ...readWorkload(payload) });
-        return;
-      default:
-        throw new PayloadError(`unknown Omni-Channel event ${describe(name)}`);
-    }
-  }
-
-  const LABELS = /** @type {Record<string, string>} */ ({
-    statusChanged: "Status Changed",
-    loginSuccess: "Login Success",
-    logout: "Logout",
-    workAccepted: "Work Accepted",
-    workloadChanged: "Workload Changed",
-  });
-
-  return {
+  return Object.freeze({
+    deliver,
     /**
-     * Queues one raw Omni event. Resolves once it (and everything before it) is delivered.
+     * Reads one raw Omni-Channel event and delivers it.
      * @param {string} name
      * @param {unknown} payload
      */
     push(name, payload) {
-      chain = chain
-        .then(() => process(name, payload))
-        .catch((error) => {
-          const e = /** @type {AdapterError} */ (error);
-          if (e && (e.code === "permission" || e.code === "timeout")) {
-            deliver({ type: "error", code: e.code, message: e.message });
-            return;
-          }
-          const label = LABELS[name] || String(name);
-          deps.log("warn", `Skipped an Omni-Channel ${label} event that could not be read.`, { payload, error });
-          deliver({
-            type: "error",
-            code: "invalid-event",
-            message: `Skipped an Omni-Channel ${label} event from Salesforce: ${e && e.message ? e.message : String(error)}.`,
-            payload,
-          });
-        });
-      return chain;
+      let event;
+      try {
+        event = omniEvent(name, payload);
+      } catch (error) {
+        const label = LABELS[/** @type {keyof typeof LABELS} */ (name)] ?? String(name);
+        log("warn", `Skipped an Omni-Channel ${label} event that could not be read.`, { payload, error });
+        deliver({ type: "error", code: "invalid-event", message: `Skipped an Omni-Channel ${label} event from Salesforce: ${words(error)}.`, payload });
+        return;
+      }
+      deliver(event);
     },
-    /** @param {AdapterEvent} event */
-    deliver,
     /**
      * @param {AdapterListener} listener
      * @returns {() => void}
@@ -732,91 +446,11 @@ export function createOmniEventStream(deps) {
         listeners.delete(listener);
       };
     },
-    get listenerCount() {
+    get size() {
       return listeners.size;
     },
-    /** The status last delivered (used to seed after getStatus). @param {string | null} statusId */
-    knowStatus(statusId) {
-      lastStatusId = statusId;
-      afterLogin = false;
-    },
-  };
-}
-
-/**
- * A status read (getServicePresenceStatusId, setServicePresenceStatus result), completed
- * from the catalog when the API name is missing.
- * @param {unknown} payload
- * @param {() => Promise<Catalog>} catalog
- * @returns {Promise<PresenceStatus>}
- */
-export async function readCurrentStatus(payload, catalog) {
-  let raw;
-  try {
-    raw = readStatus(payload);
-  } catch (error) {
-    throw adapterError("invalid-event", `Salesforce returned a presence status that cannot be read: ${/** @type {Error} */ (error).message}.`, { payload });
-  }
-  let { statusApiName, statusName } = raw;
-  if (!statusApiName) {
-    const known = findStatus(await catalog(), raw.statusId);
-    if (!known) {
-      throw adapterError("invalid-event", `Salesforce returned status ${raw.statusId} without its API name, and it is not in the presence status catalog.`, { payload });
-    }
-    statusApiName = known.developerName;
-    statusName = statusName || known.label;
-  }
-  return { statusId: raw.statusId, statusApiName, statusName: statusName || statusApiName };
-}
-
-/**
- * Runs `start(resolve, reject)` with a deadline; on expiry rejects with a `timeout` error.
- * @template T
- * @param {(resolve: (value: T) => void, reject: (error: any) => void) => void} start
- * @param {{ms: number, setTimeout: (fn: () => void, ms: number) => any, clearTimeout: (handle: any) => void, message: string, onTimeout?: (error: AdapterError) => void}} deadline
- * @returns {Promise<T>}
- */
-export function withTimeout(start, deadline) {
-  return new Promise((resolve, reject) => {
-    let done = false;
-    const timer = deadline.setTimeout(() => {
-      if (done) return;
-      done = true;
-      const error = adapterError("timeout", deadline.message, { type: "Timeout" });
-      if (deadline.onTimeout) deadline.onTimeout(error);
-      reject(error);
-    }, deadline.ms);
-    try {
-      start(
-        (value) => {
-          if (done) return;
-          done = true;
-          deadline.clearTimeout(timer);
-          resolve(value);
-        },
-        (error) => {
-          if (done) return;
-          done = true;
-          deadline.clearTimeout(timer);
-          reject(error);
-        },
-      );
-    } catch (error) {
-      if (!done) {
-        done = true;
-        deadline.clearTimeout(timer);
-        reject(error);
-      }
-    }
   });
 }
 
-/**
- * The timer functions an adapter uses: injected ones, else the global ones.
- * @param {{setTimeout?: (fn: () => void, ms: number) => any, clearTimeout?: (handle: any) => void}} options
- */
-export function timersFrom(options) {
-  const set = options.setTimeout ?? ((/** @type {() => void} */ fn, /** @type {number} */ ms) => globalThis.setTimeout(fn, ms));
-  const clear = options.clearTimeout ?? ((/** @type {any} */ handle) => globalThis.clearTimeout(handle));
-  return { setTimeout: set, clearTimeout: clear };
-}
+/** The default for how long the Lightning adapter waits for the utility item before saying so. */
+export const WAIT_NOTICE_MS = 5000;

@@ -1,42 +1,42 @@
 // @ts-check
 /**
- * The Salesforce side: any object of DESIGN.md's adapter shape
- * (`getStatus`, `listStatuses`, `setStatus`, `logout`, `subscribe`), such as the built-in
- * `PresenceSync.salesforce.lightning(...)` and `.console(sforce)`, or a page's own.
+ * The Salesforce side: any object of DESIGN.md's adapter shape (`getStatus`,
+ * `listStatuses`, `setStatus`, `logout`, `subscribe`, optionally `listServiceChannels`),
+ * such as the built-in `PresenceSync.salesforce.lightning(...)` and `.console(sforce)`, or
+ * a page's own.
  *
- * Adapter events become engine events:
- *   statusChanged   → Salesforce Agent State Change {statusId, statusApiName, statusName, reason}
- *   logout          → Salesforce Agent Logout {reason}
- *   workAccepted    → Salesforce Work Accepted {workItemId, workId, serviceChannel}
- *   workloadChanged → Salesforce Workload Changed {configuredCapacity, previousWorkload, newWorkload,
+ * Adapter events become engine inputs, as the adapter gave them:
+ *   statusChanged   → event Salesforce Agent State Change {statusId, statusApiName, statusName, reason}
+ *                     (a status with its Id only is named by the engine: from the catalog, else a read)
+ *   logout          → event Salesforce Agent Logout {reason}
+ *   workAccepted    → event Salesforce Work Accepted {workItemId, workId, serviceChannel}
+ *                     (without a channel, the engine finds it by the work item's key prefix)
+ *   workloadChanged → event Salesforce Workload Changed {configuredCapacity, previousWorkload, newWorkload,
  *                     configuredInterruptibleCapacity, previousInterruptibleWorkload, newInterruptibleWorkload}
- *   ready           → nothing (the adapter's platform answers; see salesforce-payload.js)
- * An adapter's `{type: "error", code, message}` is a problem it reports (DESIGN.md
- * extension in salesforce-payload.js): it is dispatched as the public `error` event.
- * Values are passed on as the adapter gave them: the engine checks their types and
- * reports a malformed one as `invalid-event`.
+ *   ready           → nothing (the adapter's platform answers after a wait)
+ * An adapter's `{type: "error", code, message}` is a problem it reports: it is dispatched as
+ * the public `error` event (`source: "salesforce"`). The engine checks every value's type
+ * and reports a malformed one as `invalid-event`.
  */
 
-import { describe } from "./errors.js";
+import { describe, bounded, platformError, psError } from "./errors.js";
 
 /**
- * @typedef {{statusId: string, statusApiName: string, statusName: string}} PresenceStatus
- * @typedef {{id: string, developerName: string, label: string}} StatusInfo
- * @typedef {{
- *   getStatus(): Promise<PresenceStatus | null>,
- *   listStatuses(): Promise<StatusInfo[]>,
- *   setStatus(statusId: string): Promise<unknown>,
- *   logout(): Promise<unknown>,
- *   subscribe(listener: (event: any) => void): () => void,
- *   listServiceChannels?(): Promise<{developerName: string, keyPrefix: string}[]>,
- * }} SalesforceAdapter
- * @typedef {{type: string, message: string}} PlatformError
- * @typedef {{ok: true} | {ok: false, error: PlatformError}} CommandResult
+ * @typedef {import("./types.js").SalesforceAdapter} SalesforceAdapter
+ * @typedef {import("./types.js").SalesforceState} SalesforceState
+ * @typedef {import("./types.js").Outcome} Outcome
+ * @typedef {import("./types.js").ErrorDetail} ErrorDetail
+ * @typedef {{input: {op: "event", event: Record<string, unknown>}} | {error: ErrorDetail} | null} Mapped
  */
 
 const METHODS = ["getStatus", "listStatuses", "setStatus", "logout", "subscribe"];
-/** Winter '24 workload fields, passed on when the adapter gives them. */
-const INTERRUPTIBLE = ["configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"];
+/** Optional fields passed on when the adapter gives them. */
+const OPTIONAL = {
+  statusChanged: ["statusApiName", "statusName", "reason"],
+  logout: ["reason"],
+  workAccepted: ["serviceChannel"],
+  workloadChanged: ["configuredInterruptibleCapacity", "previousInterruptibleWorkload", "newInterruptibleWorkload"],
+};
 
 /**
  * Lists what the object lacks to be an adapter ([] when it is one).
@@ -50,76 +50,47 @@ export function adapterProblems(a) {
 }
 
 /**
- * Maps an adapter event to an engine event, or to a reported problem.
+ * Maps an adapter event to an engine input, or to a problem the adapter reports.
  * @param {any} ev
- * @returns {{event: Record<string, unknown>} | {error: {code: string, message: string, [k: string]: unknown}} | null}
+ * @returns {Mapped}
  */
-export function toEngineEvent(ev) {
+export function toEngineInput(ev) {
   if (!ev || typeof ev !== "object") {
-    return { error: { code: "invalid-event", message: `The Salesforce adapter sent ${describe(ev)} instead of an event object.` } };
+    return { error: { code: "invalid-event", message: `The Salesforce adapter sent ${describe(ev)} instead of an event object.`, source: "salesforce" } };
   }
+  /** @type {Record<string, unknown>} */
+  let event;
   switch (ev.type) {
-    case "statusChanged": {
-      /** @type {Record<string, unknown>} */
-      const e = { type: "Salesforce Agent State Change", statusId: ev.statusId, statusApiName: ev.statusApiName, statusName: ev.statusName };
-      if (ev.reason !== undefined) e.reason = ev.reason;
-      return { event: e };
-    }
-    case "logout": {
-      /** @type {Record<string, unknown>} */
-      const e = { type: "Salesforce Agent Logout" };
-      if (ev.reason !== undefined) e.reason = ev.reason;
-      return { event: e };
-    }
-    case "workAccepted": {
-      /** @type {Record<string, unknown>} */
-      const e = { type: "Salesforce Work Accepted", workItemId: ev.workItemId, workId: ev.workId };
-      if (ev.serviceChannel !== undefined) e.serviceChannel = ev.serviceChannel;
-      return { event: e };
-    }
-    case "workloadChanged": {
-      /** @type {Record<string, unknown>} */
-      const e = {
-        type: "Salesforce Workload Changed",
-        configuredCapacity: ev.configuredCapacity,
-        previousWorkload: ev.previousWorkload,
-        newWorkload: ev.newWorkload,
-      };
-      for (const k of INTERRUPTIBLE) if (ev[k] !== undefined) e[k] = ev[k];
-      return { event: e };
-    }
+    case "statusChanged":
+      event = { type: "Salesforce Agent State Change", statusId: ev.statusId };
+      break;
+    case "logout":
+      event = { type: "Salesforce Agent Logout" };
+      break;
+    case "workAccepted":
+      event = { type: "Salesforce Work Accepted", workItemId: ev.workItemId, workId: ev.workId };
+      break;
+    case "workloadChanged":
+      event = { type: "Salesforce Workload Changed", configuredCapacity: ev.configuredCapacity, previousWorkload: ev.previousWorkload, newWorkload: ev.newWorkload };
+      break;
     case "error":
       return {
         error: {
           code: typeof ev.code === "string" && ev.code ? ev.code : "salesforce",
-          message: typeof ev.message === "string" ? ev.message : "The Salesforce adapter reported a problem.",
+          message: typeof ev.message === "string" ? bounded(ev.message) : "The Salesforce adapter reported a problem.",
           source: "salesforce",
           ...(ev.waiting === true ? { waiting: true } : {}),
           ...(ev.payload !== undefined ? { payload: ev.payload } : {}),
         },
       };
-    case "loginSuccess":
-    case "ready": // the adapter's platform answers (salesforce-payload.js): nothing for the engine
+    case "ready":
       return null;
     default:
-      // Let the engine judge it: it reports an unknown type as invalid-event.
-      return { event: { type: typeof ev.type === "string" ? ev.type : String(ev.type) } };
+      // The engine judges it: an unknown type is its invalid-event.
+      return { input: { op: "event", event: { type: typeof ev.type === "string" ? ev.type : String(ev.type) } } };
   }
-}
-
-/**
- * Reads an adapter's rejection into {type, message}: the adapters put the Salesforce
- * error type in `type` (AccessDeniedException for permission problems).
- * @param {unknown} e
- * @returns {PlatformError}
- */
-export function adapterError(e) {
-  if (e && typeof e === "object") {
-    const o = /** @type {any} */ (e);
-    const type = [o.type, o.errorType, o.code, o.name].find((x) => typeof x === "string" && x) || "Error";
-    return { type, message: typeof o.message === "string" ? o.message : describe(e) };
-  }
-  return { type: "Error", message: describe(e) };
+  for (const k of OPTIONAL[/** @type {keyof typeof OPTIONAL} */ (ev.type)]) if (ev[k] !== undefined) event[k] = ev[k];
+  return { input: { op: "event", event } };
 }
 
 /**
@@ -127,35 +98,38 @@ export function adapterError(e) {
  * @param {SalesforceAdapter} adapter
  */
 export function salesforceSide(adapter) {
-  return {
-    /** @returns {Promise<{status: PresenceStatus | null, statuses: StatusInfo[], serviceChannels?: {developerName: string, keyPrefix: string}[]}>} */
+  return Object.freeze({
+    /**
+     * What Omni-Channel reports now, for the engine's `start` and `salesforce` inputs and
+     * its read commands.
+     * @returns {Promise<SalesforceState>}
+     */
     async read() {
       const [status, statuses, serviceChannels] = await Promise.all([
         adapter.getStatus(),
         adapter.listStatuses(),
         typeof adapter.listServiceChannels === "function" ? adapter.listServiceChannels() : Promise.resolve(undefined),
       ]);
-      /** @type {{status: PresenceStatus | null, statuses: StatusInfo[], serviceChannels?: {developerName: string, keyPrefix: string}[]}} */
+      /** @type {SalesforceState} */
       const out = { status: status ?? null, statuses: Array.isArray(statuses) ? statuses : [] };
       if (Array.isArray(serviceChannels)) out.serviceChannels = serviceChannels;
       return out;
     },
 
     /**
-     * @param {(ev: any) => void} listener
+     * @param {import("./types.js").AdapterListener} listener
      * @returns {() => void}
      */
     subscribe(listener) {
       const unsub = adapter.subscribe(listener);
-      if (typeof unsub !== "function") {
-        throw new TypeError("salesforce.subscribe must return an unsubscribe function");
-      }
+      if (typeof unsub !== "function") throw psError("invalid-options", "salesforce.subscribe must return an unsubscribe function");
       return unsub;
     },
 
     /**
-     * @param {{statusId?: string, logout?: boolean, value: string}} cmd
-     * @returns {Promise<CommandResult>}
+     * Sets the status or logs out; the outcome carries the adapter's rejection as it gave it.
+     * @param {{statusId?: string, logout?: boolean, value?: string}} cmd
+     * @returns {Promise<Outcome>}
      */
     async execute(cmd) {
       try {
@@ -167,8 +141,8 @@ export function salesforceSide(adapter) {
         }
         return { ok: true };
       } catch (e) {
-        return { ok: false, error: adapterError(e) };
+        return { ok: false, error: platformError(e) };
       }
     },
-  };
+  });
 }

@@ -11,16 +11,19 @@
 //   /shared/<room>/ccp/set      POST  {name}                         the agent picks a state in a CCP
 //   /shared/<room>/omni/state   GET   {status, statuses, serviceChannels}
 //   /shared/<room>/omni/events  GET   Server-Sent Events: adapter events (DESIGN.md), as JSON text
-//   /shared/<room>/omni/call    POST  {method: "setStatus"|"logout", args, tab}: {ok: true} after
-//                                     latencyMs, then the change comes back to every tab as
+//   /shared/<room>/omni/call    POST  {method: "setStatus"|"logout", args, tab}: {ok: true}, then the
+//                                     change comes back to every tab (latencyMs later) as
 //                                     statusChanged (reason OmniToolkitStatusChange) or logout;
 //                                     {error: {type, message}} (failNext); {held: true} (holdCalls)
 //
+// The room's Omni-Channel is the one Omni-Channel fake (js/test/fakes/omni.js) with a page's
+// own adapter over it (faces.js), held here: its events go to every tab as they are.
 // Tests drive and inspect a room from Node: rooms.room(name).ccp / .omni (see below).
 
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createOmni, omniAdapter } from "./fakes/index.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const defaultRules = path.resolve(here, "..", "..", "testdata", "rules", "default.json");
@@ -106,24 +109,21 @@ function createRoom(name) {
     },
   };
 
-  /** @param {string} developerName */
-  const byName = (developerName) => doc.salesforce.statuses.find((/** @type {any} */ s) => s.developerName === developerName);
-  /** @param {unknown} id */
-  const byId = (id) => doc.salesforce.statuses.find((/** @type {any} */ s) => typeof id === "string" && s.id.slice(0, 15) === id.slice(0, 15));
+  const model = createOmni({ catalog: doc.salesforce, status: "Available", latencyMs: 20 });
+  const face = omniAdapter(model);
+  face.adapter.subscribe((ev) => broadcast(omniClients, JSON.stringify(ev)));
 
   const omni = {
     /** DeveloperName of the current status; null while logged out */
-    /** @type {string | null} */
-    status: "Available",
+    get status() {
+      return model.status;
+    },
     statuses: doc.salesforce.statuses,
     serviceChannels: doc.salesforce.serviceChannels,
     /** @type {OmniCall[]} every setStatus/logout, from any tab */
-    calls: [],
-    /** @type {{type: string, message: string}[]} */
-    failures: [],
+    calls: /** @type {OmniCall[]} */ ([]),
     hold: false,
-    latencyMs: 20,
-    /** @param {any} ev an adapter event */
+    /** Sends an adapter event to every tab (hostile payloads). @param {any} ev */
     emit(ev) {
       broadcast(omniClients, JSON.stringify(ev));
     },
@@ -131,24 +131,16 @@ function createRoom(name) {
     emitText(text) {
       broadcast(omniClients, text.replace(/\n/g, " "));
     },
-    /** @param {string} developerName @param {string} [reason] */
-    enter(developerName, reason = "OmniManualStatusChange") {
-      const s = byName(developerName);
-      if (!s) throw new Error("no such presence status: " + developerName);
-      omni.status = developerName;
-      omni.emit({ type: "statusChanged", statusId: s.id, statusApiName: s.developerName, statusName: s.label, reason });
-    },
     /** The agent picks a status in the Omni-Channel widget (any tab). @param {string} developerName */
     agentSetStatus(developerName) {
-      omni.enter(developerName);
+      model.agent.setStatus(developerName);
     },
     agentLogout() {
-      omni.status = null;
-      omni.emit({ type: "logout" });
+      model.agent.logout();
     },
     /** @param {string} type @param {number} [times] */
     failNext(type, times = 1) {
-      for (let i = 0; i < times; i++) omni.failures.push({ type, message: "simulated " + type });
+      for (let i = 0; i < times; i++) model.failNext({ type, message: "simulated " + type });
     },
     /** @param {boolean} on */
     holdCalls(on) {
@@ -158,7 +150,7 @@ function createRoom(name) {
       return omniClients.size;
     },
     /** @param {{method?: unknown, args?: unknown, tab?: unknown}} body */
-    call(body) {
+    async call(body) {
       const method = body.method === "logout" ? "logout" : "setStatus";
       const args = Array.isArray(body.args) ? body.args.slice(0, 1) : [];
       /** @type {OmniCall} */
@@ -166,29 +158,18 @@ function createRoom(name) {
       omni.calls.push(c);
       if (omni.hold) {
         c.outcome = "held";
-        return Promise.resolve({ held: true });
+        return { held: true };
       }
-      const s = method === "setStatus" ? byId(args[0]) : null;
-      if (method === "setStatus" && !s) {
-        c.outcome = "INVALID_ID";
-        return Promise.resolve({ error: { type: "InvalidParameterException", message: "no presence status with Id " + String(args[0]) } });
+      try {
+        if (method === "logout") await face.adapter.logout();
+        else await face.adapter.setStatus(String(args[0]));
+        c.outcome = "ok";
+        return { ok: true };
+      } catch (e) {
+        const err = /** @type {any} */ (e);
+        c.outcome = err?.type ?? "error";
+        return { error: { type: err?.type ?? "Error", message: String(err?.message ?? err) } };
       }
-      return new Promise((resolve) => {
-        later(() => {
-          const f = omni.failures.shift();
-          if (f) {
-            c.outcome = f.type;
-            resolve({ error: f });
-            return;
-          }
-          c.outcome = "ok";
-          resolve({ ok: true });
-          later(() => {
-            if (s) omni.enter(s.developerName, "OmniToolkitStatusChange");
-            else omni.agentLogout();
-          }, 0);
-        }, omni.latencyMs);
-      });
     },
   };
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/presence-sync/presence-sync/rules"
@@ -54,10 +55,34 @@ func FuzzReadRecord(f *testing.F) {
 		if ps.HasErrors() || back == nil {
 			t.Fatalf("an exported record does not read back: %s\n%s", ps, x.Records[0].Marshal())
 		}
-		if again := FromRecords([]*Record{back}, nil).Document; !bytes.Equal(again, folder.Document) {
+		if again := FromRecords([]*Record{back}, nil).Document; !bytes.Equal(again, folder.Document) && !sameRules(folder.Document, again) {
 			t.Fatalf("records changed the document:\n%s\nbecame\n%s", folder.Document, again)
 		}
 	})
+}
+
+// sameRules reports whether two documents hold the same rules. A record may
+// hold a picklist value in a spelling the picklists accept (ignoring case,
+// spaces, "_" and "-": "SalesforceAgentStateChange"); exported, it is written as
+// the label itself (a Picklist field holds labels), so the document read back
+// differs in that spelling only. Found by FuzzReadRecord.
+func sameRules(a, b []byte) bool {
+	da, ea := rules.Parse(a)
+	db, eb := rules.Parse(b)
+	if da == nil || db == nil || ea.HasErrors() != eb.HasErrors() || len(da.Rules) != len(db.Rules) {
+		return false
+	}
+	for i := range da.Rules {
+		ra, rb := da.Rules[i], db.Rules[i]
+		if ra.Criterion() != rb.Criterion() {
+			return false
+		}
+		ra.Criteria, rb.Criteria = nil, nil // where in the text they were differs
+		if !reflect.DeepEqual(ra, rb) {
+			return false
+		}
+	}
+	return true
 }
 
 // FuzzExport: any document is exported or refused without panicking; what is

@@ -90,7 +90,7 @@ export function connectSuite(h) {
         const { page, frame } = await open({ rules: [omniToConnect("Lunch", "Lunch")] });
         await ccp(frame, arrive);
         await streamsShows(page, "Available", 1);
-        await page.evaluate(() => window.t.omni.agentSetStatus("Lunch"));
+        await page.evaluate(() => window.t.omni.agent.setStatus("Lunch"));
         await waitFor(frame, () => window.fakeCCP.writes().some((w) => w.answer));
         await page.waitForTimeout(200);
         assert.deepEqual(await writes(frame), [{ name: "Lunch", enqueueNextState: true, outcome: "ok" }]);
@@ -115,7 +115,7 @@ export function connectSuite(h) {
       await streamsShows(page, "Busy", 2);
       await ccp(frame, "c.hangup(), c.clear()");
       await streamsShows(page, "Available", 1);
-      await page.evaluate(() => window.t.omni.agentSetStatus("Lunch"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Lunch"));
       await waitFor(frame, () => window.fakeCCP.writes().some((w) => w.answer));
       await page.waitForTimeout(200);
       assert.deepEqual(await writes(frame), [{ name: "Lunch", enqueueNextState: true, outcome: "ok" }]);
@@ -131,7 +131,7 @@ export function connectSuite(h) {
       const { page, frame } = await open({ ccp: "&state=Lunch", omni: "Lunch", rules: [omniToConnect("Available", "Available")] });
       await ccp(frame, "c.dial(), c.answer()");
       await streamsShows(page, "Busy", 1);
-      await page.evaluate(() => window.t.omni.agentSetStatus("Available"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Available"));
       await waitFor(page, () => window.t.statuses("Omni Available to Connect").includes("deferred"));
       await page.waitForTimeout(200);
       assert.deepEqual(await writes(frame), [], "a routable state was written during the call");
@@ -148,7 +148,7 @@ export function connectSuite(h) {
       const { page, frame } = await open({ omni: "Break", rules: [omniToConnect("Available", "Available")] });
       await ccp(frame, "c.ring()");
       await streamsShows(page, "PendingBusy", 1);
-      await page.evaluate(() => window.t.omni.agentSetStatus("Available"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Available"));
       await waitFor(page, () => window.t.statuses("Omni Available to Connect").includes("deferred"));
       await ccp(frame, "c.miss()");
       await waitFor(frame, () => window.fakeCCP.snapshot().snapshot.state.name === "Available");
@@ -162,7 +162,7 @@ export function connectSuite(h) {
       const { page, frame } = await open({ omni: "Break", rules: [omniToConnect("Available", "Available")] });
       await ccp(frame, "c.ring(), c.answer()");
       await streamsShows(page, "Busy", 1);
-      await page.evaluate(() => window.t.omni.agentSetStatus("Available"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Available"));
       await waitFor(page, () => window.t.statuses("Omni Available to Connect").includes("deferred"));
       await ccp(frame, "c.setState('Lunch')");
       await waitFor(page, () => new connect.Agent().getNextState()?.name === "Lunch");
@@ -182,7 +182,7 @@ export function connectSuite(h) {
       const { page, frame } = await open({ rules: [omniToConnect("Lunch", "Lunch")] });
       await ccp(frame, "c.ring(), c.answer()");
       await streamsShows(page, "Busy", 1);
-      await page.evaluate(() => window.t.omni.agentSetStatus("Lunch"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Lunch"));
       await waitFor(page, () => new connect.Agent().getNextState()?.name === "Lunch");
       assert.deepEqual(await writes(frame), [{ name: "Lunch", enqueueNextState: true, outcome: "ok" }]);
       await ccp(frame, "c.clearNextState()");
@@ -205,7 +205,7 @@ export function connectSuite(h) {
       const chat = await ccp(frame, "c.ring('chat')");
       await ccp(frame, `c.answer(${JSON.stringify(chat)}), c.ring(), c.answer()`);
       await streamsShows(page, "Busy", 2);
-      await page.evaluate(() => window.t.omni.agentSetStatus("Available_Chat"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Available_Chat"));
       await waitFor(page, () => window.t.statuses("Omni Available_Chat to Connect").includes("deferred"));
       // The call ends and is cleared: Available again, the chat still open.
       await ccp(frame, "c.hangup(), c.clear()");
@@ -227,7 +227,7 @@ export function connectSuite(h) {
           rule("Sales profile: Omni Busy", "Connect", "Connect Routing Profile", "Sales Routing Profile", "Busy"),
         ],
       });
-      const omniCalls = () => page.evaluate(() => window.t.omni.state.calls.map((c) => c.args[0] ?? c.method));
+      const omniCalls = () => page.evaluate(() => window.t.omniCalls().map(([method, id]) => id ?? method));
       // On the Basic profile a call changes nothing in Omni.
       await ccp(frame, "c.ring(), c.answer()");
       await streamsShows(page, "Busy", 1);
@@ -237,10 +237,10 @@ export function connectSuite(h) {
       assert.deepEqual(await omniCalls(), []);
       // An admin moves the agent to the Sales profile (no state change), then a call connects.
       await ccp(frame, "c.setRoutingProfile('Sales Routing Profile'), c.ring(), c.answer()");
-      await waitFor(page, () => window.t.omni.state.status === "Busy");
+      await waitFor(page, () => window.t.omni.status === "Busy");
       // The agent queues Lunch; the call's After Call Work carries it.
       await ccp(frame, "c.setState('Lunch'), c.hangup()");
-      await waitFor(page, () => window.t.omni.state.status === "Lunch");
+      await waitFor(page, () => window.t.omni.status === "Lunch");
       assert.deepEqual(await omniCalls(), [ID.Busy, ID.Lunch]);
       const d = await page.evaluate(() => window.t.rec.decisions.findLast((x) => x.event.newState === "AfterCallWork"));
       assert.equal(d.event.nextState, "Lunch");
@@ -260,7 +260,7 @@ export function connectSuite(h) {
       assert.deepEqual((await page.evaluate(() => window.t.rec.errors)).map((e) => e.code), ["unknown-state"]);
       await ccp(frame, "c.failover({states: [{name: 'Available', type: 'routable'}, {name: 'Lunch', type: 'not_routable'}, {name: 'Coffee', type: 'not_routable'}, {name: 'Offline', type: 'offline'}]})");
       await waitFor(page, () => new connect.Agent().getAgentStates().some((s) => s.name === "Coffee"));
-      await page.evaluate(() => window.t.omni.agentSetStatus("Coffee"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Coffee"));
       await waitFor(frame, () => window.fakeCCP.snapshot().snapshot.state.name === "Coffee");
       const w = await frame.evaluate(() => window.fakeCCP.writes().map((x) => x.params.state));
       assert.equal(w.length, 1);

@@ -51,7 +51,7 @@ export function demoSuite(h) {
       assert.match(logText, /Salesforce Agent State = Busy: applied/);
       assert.match(logText, /Connect Agent State = Lunch: applied/);
       // What reached each system: Omni got Busy then Available (by Id); the CCP got Lunch.
-      const calls = await page.evaluate(() => window.demo.omni.state.calls.map((c) => c.args[0]));
+      const calls = await page.evaluate(() => window.demo.omni.state.calls.filter((c) => c.method === "setServicePresenceStatus").map((c) => c.args.statusId));
       assert.deepEqual(calls, ["0N5xx0000000004", "0N5xx0000000001"]);
       const writes = await frame.evaluate(() => window.fakeCCP.writes().map((w) => w.params.state.name));
       assert.deepEqual(writes, ["Lunch"]);

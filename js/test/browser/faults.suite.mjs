@@ -1,7 +1,8 @@
 // Fault injection (the issue's point 2): each fault yields a clear error (an `error` event, or
 // start's rejection) and loses no change; each test checks the final state of both systems.
 // The real Streams against the fake CCP, the shim (ES module) with the engine in WebAssembly,
-// and the simulated Omni-Channel (the Lightning adapter's faults are in lightning.suite.mjs).
+// and the one Omni-Channel fake behind a page's own adapter (the Lightning adapter's faults are in
+// lightning.suite.mjs).
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -33,9 +34,9 @@ export function faultsSuite(h) {
   /** @param {import("playwright-core").Frame} frame */
   const ccpState = (frame) => frame.evaluate(() => window.fakeCCP.snapshot().snapshot.state.name);
   /** @param {import("playwright-core").Page} page */
-  const omniCalls = (page) => page.evaluate(() => window.t.omni.state.calls.map((c) => [c.method, c.args[0] ?? null, c.outcome ?? null]));
+  const omniCalls = (page) => page.evaluate(() => window.t.omniCalls());
   /** @param {import("playwright-core").Page} page */
-  const omniStatus = (page) => page.evaluate(() => window.t.omni.state.status);
+  const omniStatus = (page) => page.evaluate(() => window.t.omni.status);
   /** @param {import("playwright-core").Page} page */
   const errors = (page) => page.evaluate(() => window.t.rec.errors);
 
@@ -43,13 +44,13 @@ export function faultsSuite(h) {
     it("setState failure: a transient one is retried and applied; three in a row raise write-failed; the next change still syncs", async () => {
       const { page, frame } = await open();
       await frame.evaluate(() => window.fakeCCP.failNext("InvalidStateException", 1, "the agent is busy"));
-      await page.evaluate(() => window.t.omni.agentSetStatus("Break"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
       await waitFor(frame, () => window.fakeCCP.snapshot().snapshot.state.name === "Break");
       assert.deepEqual(await errors(page), [], "a retried failure is not an error");
       assert.deepEqual(await page.evaluate(() => window.t.statuses("Omni Break to Connect")), ["issued", "retrying", "applied"]);
 
       await frame.evaluate(() => window.fakeCCP.failNext("InvalidStateException", 3, "the agent is busy"));
-      await page.evaluate(() => window.t.omni.agentSetStatus("Lunch"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Lunch"));
       const err = await waitFor(page, () => window.t.rec.errors.find((e) => e.code === "write-failed"));
       assert.equal(err.destination, "Connect Agent State");
       assert.equal(err.value, "Lunch");
@@ -60,16 +61,19 @@ export function faultsSuite(h) {
       assert.equal(await omniStatus(page), "Lunch");
       assert.deepEqual((await ccpWrites(frame)).map((w) => w.name), ["Break", "Break", "Lunch", "Lunch", "Lunch"]);
       // Nothing is stuck: the next change goes through.
-      await page.evaluate(() => window.t.omni.agentSetStatus("Available"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Available"));
       await waitFor(frame, () => window.fakeCCP.snapshot().snapshot.state.name === "Available");
       assert.equal((await errors(page)).length, 1);
       await page.close();
     });
 
     it("setState with no answer at all: a timeout error, then the retry lands", async () => {
-      const { page, frame } = await open({ startOptions: { options: { writeTimeoutMs: 600 } } });
+      // The retry waits 1.5 s after the timeout (retryBaseMs): the test has answered the
+      // timeout by letting Connect answer again long before, however slow the machine, so
+      // that exactly one try goes unanswered.
+      const { page, frame } = await open({ startOptions: { options: { writeTimeoutMs: 600, retryBaseMs: 1500 } } });
       await frame.evaluate(() => window.fakeCCP.holdWrites(true));
-      await page.evaluate(() => window.t.omni.agentSetStatus("Break"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
       const err = await waitFor(page, () => window.t.rec.errors.find((e) => e.code === "timeout"));
       assert.equal(err.destination, "Connect Agent State");
       assert.equal(err.value, "Break");
@@ -88,7 +92,7 @@ export function faultsSuite(h) {
 
     it("Omni rejects a write: a permission error fails at once with write-failed; a transient one is retried", async () => {
       const { page, frame } = await open();
-      await page.evaluate(() => window.t.omni.failNext("AccessDeniedException", 1));
+      await page.evaluate(() => window.t.failOmni("AccessDeniedException", 1));
       await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
       const err = await waitFor(page, () => window.t.rec.errors.find((e) => e.code === "write-failed"));
       assert.equal(err.destination, "Salesforce Agent State");
@@ -99,9 +103,9 @@ export function faultsSuite(h) {
       assert.equal(await omniStatus(page), "Available");
       assert.equal(await ccpState(frame), "Lunch");
 
-      await page.evaluate(() => window.t.omni.failNext("ConnectionException", 1));
+      await page.evaluate(() => window.t.failOmni("ConnectionException", 1));
       await frame.evaluate(() => window.fakeCCP.setState("Break"));
-      await waitFor(page, () => window.t.omni.state.status === "Break");
+      await waitFor(page, () => window.t.omni.status === "Break");
       assert.deepEqual((await omniCalls(page)).slice(1), [["setStatus", ID.Break, "ConnectionException"], ["setStatus", ID.Break, "ok"]]);
       assert.equal((await errors(page)).length, 1);
       await page.close();
@@ -119,10 +123,10 @@ export function faultsSuite(h) {
         assert.equal(r.code, variant.code);
         assert.match(r.message, variant.message);
         await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
-        await page.evaluate(() => window.t.omni.agentSetStatus("Break"));
+        await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
         await page.waitForTimeout(300);
         assert.equal(await page.evaluate(() => window.t.streamsSubs()), subs);
-        assert.equal(await page.evaluate(() => window.t.omni.listenerCount()), 0);
+        assert.equal(await page.evaluate(() => window.t.sf.listenerCount()), 0);
         assert.deepEqual(await ccpWrites(frame), []);
         assert.deepEqual(await omniCalls(page), []);
         assert.deepEqual({ connect: await ccpState(frame), omni: await omniStatus(page) }, { connect: "Lunch", omni: "Break" });
@@ -146,7 +150,7 @@ export function faultsSuite(h) {
       assert.match(r.message, /did you mean "Connect Agent State Change"/);
       assert.equal((await page.evaluate(() => window.t.engineStats())).instances, 0);
       await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
-      await page.evaluate(() => window.t.omni.agentSetStatus("Break"));
+      await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
       await page.waitForTimeout(300);
       assert.deepEqual(await ccpWrites(frame), []);
       assert.deepEqual(await omniCalls(page), []);
@@ -165,7 +169,7 @@ export function faultsSuite(h) {
       const frame = await ccpFrame(page);
       // The current states were read once Streams had them: Connect Break.
       await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
-      await waitFor(page, () => window.t.omni.state.status === "Lunch");
+      await waitFor(page, () => window.t.omni.status === "Lunch");
       const d = await page.evaluate(() => window.t.rec.decisions[0]);
       assert.deepEqual(d.event, {
         type: "Connect Agent State Change", oldState: "Break", newState: "Lunch", stateType: "not_routable",
@@ -179,7 +183,7 @@ export function faultsSuite(h) {
       assert.equal(r.code, "timeout");
       assert.match(r.message, /did not report the agent within 500 ms.*initCCP/);
       assert.equal((await second.page.evaluate(() => window.t.engineStats())).instances, 0);
-      assert.equal(await second.page.evaluate(() => window.t.omni.listenerCount()), 0);
+      assert.equal(await second.page.evaluate(() => window.t.sf.listenerCount()), 0);
       await second.page.close();
     });
   });

@@ -45,11 +45,11 @@ export function hostileSuite(h) {
     assert.equal(s.issued, 0, "a hostile payload caused a write");
     assert.equal(s.clean, true, "Object.prototype was polluted");
     assert.deepEqual(await frame.evaluate(() => window.fakeCCP.writes().length), 0);
-    assert.deepEqual(await page.evaluate(() => window.t.omni.state.calls.length), 0);
+    assert.deepEqual(await page.evaluate(() => window.t.omniCalls().length), 0);
     for (const m of await page.evaluate(() => window.t.rec.errors.map((e) => e.message))) {
       assert.ok(m.length < 2000, "an error message carries the huge payload");
     }
-    await page.evaluate(() => window.t.omni.agentSetStatus("Break"));
+    await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
     await waitFor(frame, () => window.fakeCCP.snapshot().snapshot.state.name === "Break");
     assert.deepEqual(page.pageErrors, []);
   }
@@ -102,7 +102,7 @@ export function hostileSuite(h) {
           cyclic,
           { get type() { throw new Error("hostile getter"); } },
         ];
-        for (const ev of hostile) window.t.omni.emitRaw(ev);
+        for (const ev of hostile) window.t.sf.emit(ev);
         return hostile.length;
       });
       assert.equal(n, 12);
@@ -138,8 +138,8 @@ export function hostileSuite(h) {
       const csp = "script-src 'self' 'wasm-unsafe-eval'";
       const { page, frame } = await open(`&csp=${encodeURIComponent(csp)}`);
       await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
-      await waitFor(page, () => window.t.omni.state.status === "Lunch");
-      await page.evaluate(() => window.t.omni.agentSetStatus("Break"));
+      await waitFor(page, () => window.t.omni.status === "Lunch");
+      await page.evaluate(() => window.t.omni.agent.setStatus("Break"));
       await waitFor(frame, () => window.fakeCCP.snapshot().snapshot.state.name === "Break");
       assert.deepEqual(await page.evaluate(() => window.t.violations), []);
       assert.deepEqual(await page.evaluate(() => window.t.rec.errors), []);

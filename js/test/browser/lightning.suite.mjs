@@ -160,13 +160,14 @@ export function lightningSuite(h) {
       await page.close();
     });
 
-    it("Omni-Channel stops answering: a timeout error; when it answers again the retried write lands", async () => {
+    it("Omni-Channel stops answering: the engine's timeout error (writeTimeoutMs, the one timeout); when it answers again the retried write lands", async () => {
       const { page, vf, frame } = await open({ timeout: 400 });
       await page.evaluate(() => window.t.omni.answering(false));
       await frame.evaluate(() => window.fakeCCP.setState("Lunch"));
       const err = await waitFor(vf, () => window.t.rec.errors.find((e) => e.code === "timeout"));
-      assert.equal(err.source, "salesforce");
-      assert.match(err.message, /did not answer setServicePresenceStatus within 400 ms/);
+      assert.equal(err.destination, "Salesforce Agent State");
+      assert.match(err.message, /Salesforce Agent State did not answer the write of "Lunch" within 5 s/);
+      assert.equal((await vf.evaluate(() => window.t.rec.errors)).filter((e) => e.code === "timeout").length, 1, "one timeout, the engine's: the adapter has none of its own");
       await page.evaluate(() => window.t.omni.answering(true));
       await waitFor(page, () => window.t.omni.status === "Lunch");
       await waitFor(vf, () => window.t.statuses("Lunch to Omni").includes("applied"));

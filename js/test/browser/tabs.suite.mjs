@@ -76,8 +76,8 @@ export function tabsSuite(h) {
 
   /**
    * Closes the writer tab; waits for another tab to say it writes; returns it and how long
-   * the handover took (from the close to the new writer's `leader` event, which comes after
-   * it read both systems).
+   * the handover took (from the close to the new writer's `leader` event; the engine's
+   * takeover — waiting for the old writer's writes in flight, reading both systems — follows).
    * @param {import("playwright-core").Page[]} tabs
    */
   async function closeLeader(tabs) {
@@ -132,25 +132,29 @@ export function tabsSuite(h) {
         await oneWrite(room, () => room.omni.agentSetStatus("Break"), "ccp", "Break", first.tabId);
         await oneWrite(room, () => room.ccp.setState("Available"), "omni", "Available", first.tabId);
 
-        // Every tab decided; followers skipped their writes and show the writer's log as remote.
+        // Every tab decided; followers skipped their writes and hear the writer's decisions,
+        // actions and errors as the same events, marked remote (and as `remote` events).
         for (const [i, p] of tabs.entries()) {
           const log = await p.evaluate(() => ({
-            decisions: window.t.rec.decisions.filter((d) => d.event.newState === "Lunch" && !d.echo).length,
-            issued: window.t.rec.actions.filter((a) => a.status === "issued").length,
+            decisions: window.t.rec.decisions.filter((d) => d.event.newState === "Lunch" && !d.echo && !d.remote).length,
+            issued: window.t.rec.actions.filter((a) => a.status === "issued" && !a.remote).length,
             skipped: window.t.rec.actions.filter((a) => a.status === "skipped" && /follower/.test(a.reason ?? "")).length,
             remote: window.t.rec.remote.filter((r) => r.type === "decision" && r.detail.event.newState === "Lunch").length,
             remoteApplied: window.t.rec.remote.filter((r) => r.type === "action" && r.detail.status === "applied").length,
+            heardDecisions: window.t.rec.decisions.filter((d) => d.remote && d.event.newState === "Lunch").length,
+            heardApplied: window.t.rec.actions.filter((a) => a.remote && a.status === "applied").length,
             pageErrors: window.pageErrors ?? [],
           }));
           assert.equal(log.decisions, 1, `tab ${i} decided on the Lunch change`);
           if (i === first.index) {
             assert.equal(log.issued, 3, "the writer issued the three writes");
-            assert.equal(log.remote, 0);
+            assert.deepEqual([log.remote, log.heardDecisions, log.heardApplied], [0, 0, 0], "the writer hears nothing back");
           } else {
             assert.equal(log.issued, 0, `follower tab ${i} issued a write`);
             assert.ok(log.skipped >= 3, `follower tab ${i} skipped its writes (${log.skipped})`);
             assert.equal(log.remote, 1, `follower tab ${i} shows the writer's decision`);
             assert.equal(log.remoteApplied, 3, `follower tab ${i} shows the writer's applied writes`);
+            assert.deepEqual([log.heardDecisions, log.heardApplied], [1, 3], `follower tab ${i} hears them as its own decision and action events, marked remote`);
           }
         }
 
@@ -163,8 +167,8 @@ export function tabsSuite(h) {
         tabs = hand.tabs;
         const second = await theLeader(tabs);
         assert.equal(tabs[second.index], hand.next);
-        const rec = await hand.next.evaluate(() => window.t.rec.decisions.filter((d) => /reconcile/.test(d.note ?? "")).length);
-        assert.ok(rec >= 1, "the new writer reconciled");
+        // The engine's takeover follows the leader event: it reads both systems, then reconciles.
+        await waitFor(hand.next, () => window.t.rec.decisions.some((d) => /reconcile/.test(d.note ?? "")), undefined, 3000);
         await sleep(300);
         assert.deepEqual({ ccp: room.ccp.writes.length, omni: room.omni.calls.length }, writes, "reconciling agreeing systems wrote");
 

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * The Salesforce side of the tests, as one module: one agent's Omni-Channel (the Lightning
- * toolkit and its events, omni.js), an Aura runtime that runs the real utility item bundle
+ * toolkit and its events, omni.js; Classic's Console Integration Toolkit and a page's own
+ * adapter over the same, faces.js), a manual clock (clock.js), an Aura runtime that runs the real utility item bundle
  * with the documented platform limits enforced, Lightning Message Service with its Open CTI
  * face (aura.js), and windows with origins for the Visualforce page ⇄ utility item relay
  * (windows.js, Node only: the browser has real ones). Runs under Node and in the browser
@@ -9,6 +10,8 @@
  */
 
 export { createOmni, REASONS } from "./omni.js";
+export { classicConsole, omniAdapter, PRESENCE } from "./faces.js";
+export { createClock } from "./clock.js";
 export { AuraError, createAuraRuntime, createLms, fakeDom, browserDom } from "./aura.js";
 export { createWindow, createFramedPage, postFrom, windowProxy } from "./windows.js";
 

@@ -31,6 +31,11 @@
  *
  * `answering(false)` makes every toolkit call hang (Omni-Channel not loaded yet, or frozen);
  * calls made meanwhile never settle, as nothing ever answers them.
+ *
+ * This is the one Omni-Channel fake of the project: the Lightning tests drive it through the
+ * real utility item (aura.js), the Classic console tests through its Console Integration
+ * Toolkit face, and the browser test pages, the demo and the bench through a page's own
+ * adapter over it (faces.js).
  */
 
 /**
@@ -61,7 +66,11 @@ export const REASONS = Object.freeze({
   supervisorLogout: "OmniSupervisorLogout",
 });
 
-/** @param {OmniOptions} o */
+/**
+ * One agent's Omni-Channel. Its faces: `toolkit` and the events (Lightning, here), and, in
+ * faces.js, Classic's Console Integration Toolkit and a page's own adapter.
+ * @param {OmniOptions} o
+ */
 export function createOmni(o) {
   const statuses = o.catalog.statuses.map((s) => ({ ...s }));
   const channels = (o.catalog.serviceChannels ?? []).map((c) => ({ ...c }));
@@ -120,9 +129,15 @@ export function createOmni(o) {
     for (const sink of [...sinks]) sink(event, structuredClone(params));
     changed();
   }
-  /** @param {() => void} fn */
+  /**
+   * Runs fn latencyMs later; with no latency, as soon as the call that caused it has
+   * returned (a microtask: a page's timers are clamped to 4 ms once nested, which would make
+   * a fast Omni-Channel look slow to the benchmark).
+   * @param {() => void} fn
+   */
   function soon(fn) {
-    setTimeout(fn, latencyMs);
+    if (latencyMs > 0) setTimeout(fn, latencyMs);
+    else queueMicrotask(fn);
   }
   /** The status becomes s; `announce()` fires its events (at once, or later for a toolkit call). @param {Status} s @param {string} reason */
   function enter(s, reason) {
@@ -264,6 +279,8 @@ export function createOmni(o) {
     toolkit,
     agent,
     state,
+    /** The catalog the fake was made with (statuses and service channels). */
+    catalog: { statuses, serviceChannels: channels },
     /** Fires any event with any parameters (hostile payloads). @param {string} event @param {Record<string, any>} params */
     fire,
     /**

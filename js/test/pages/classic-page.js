@@ -1,6 +1,7 @@
 // Classic-script page: window.PresenceSync from js/dist/presence-sync.js, no wasmUrl
-// (the module is found beside the script), a minimal in-page Salesforce adapter.
-(function () {
+// (the module is found beside the script), and a page's own adapter over the one
+// Omni-Channel fake (js/test/fakes/, loaded with import()).
+(async function () {
   "use strict";
   var params = new URLSearchParams(location.search);
   connect.core.initCCP(document.getElementById("ccp"), {
@@ -8,27 +9,14 @@
     loginPopup: false,
     softphone: { allowFramedSoftphone: false },
   });
+  var fakes = await import("/fakes/index.js");
   var statuses = [
     { id: "0N5xx0000000001", developerName: "Available", label: "Available" },
     { id: "0N5xx0000000002", developerName: "Lunch", label: "Lunch" },
   ];
-  var current = statuses[0];
-  var listeners = [];
-  var adapter = {
-    getStatus: function () {
-      return Promise.resolve(current && { statusId: current.id, statusApiName: current.developerName, statusName: current.label });
-    },
-    listStatuses: function () { return Promise.resolve(statuses); },
-    setStatus: function (id) {
-      current = statuses.find(function (s) { return s.id === id; });
-      return Promise.resolve();
-    },
-    logout: function () { current = null; return Promise.resolve(); },
-    subscribe: function (l) {
-      listeners.push(l);
-      return function () { listeners = listeners.filter(function (x) { return x !== l; }); };
-    },
-  };
+  var omni = fakes.createOmni({ catalog: { statuses: statuses }, status: "Available" });
+  var adapter = fakes.omniAdapter(omni).adapter;
+  window.omni = omni;
   var rules = {
     rules: [{
       name: "Lunch to Omni", source: "Connect Agent State Change", operandA: "Connect Agent New State",

@@ -1,65 +1,64 @@
 // @ts-check
 // Test page: the real Streams (initCCP against the fake CCP named by ?ccp=), the ES module
-// build of the shim, and the simulated Omni-Channel console as the Salesforce adapter.
-// Everything the shim reports is recorded in window.t.rec; tests assert from outside.
+// build of the shim, and the one Omni-Channel fake (js/test/fakes/) behind a page's own
+// adapter. Everything the shim reports is recorded in window.t.rec; tests assert from outside.
 import * as PresenceSync from "/dist/presence-sync.mjs";
-import { createOmniSim } from "/demo/omni-sim.js";
+import { createOmni, omniAdapter } from "/fakes/index.js";
+import { omniTestHooks } from "./omni-hooks.js";
 
 const params = new URLSearchParams(location.search);
 const w = /** @type {any} */ (window);
 const connect = w.connect;
 
-// ?hook=1: wrap the engine's handle so that a test can make the shim pass a value that is
-// not JSON text across the boundary, which makes Go panic inside the module, and see
-// whether each decision came out with its per-rule trace.
+// ?hook=1: watch the engine's one input path (the module's exported presenceSyncHandle) so
+// that a test can see whether each decision came out with its per-rule trace, and make the
+// next inputs fail at the boundary (a length past the input buffer: the module's internal
+// error), to see the shim report it and go on.
 let corrupt = 0;
 /** @type {{type: string, traceAsked: unknown, rules: boolean, traced: unknown}[]} */
 const engineDecisions = [];
 if (params.get("hook") === "1") {
-  /** @type {any} */
-  let real;
-  Object.defineProperty(globalThis, "__presenceSyncEngine", {
-    configurable: true,
-    get: () => real,
-    set(api) {
-      real = {
-        version: api.version,
-        stats: () => api.stats(),
-        create(/** @type {any} */ cfg, /** @type {any} */ emit) {
-          const inst = api.create(cfg, emit);
-          if (!inst.ok) return inst;
-          return {
-            ok: true,
-            stop: () => inst.stop(),
-            stats: () => inst.stats(),
-            handle(/** @type {string} */ input) {
-              if (corrupt > 0) {
-                corrupt--;
-                return inst.handle({ notJson: input });
-              }
-              const out = inst.handle(input);
-              try {
-                const asked = JSON.parse(input).trace;
-                for (const d of JSON.parse(out).decisions ?? []) engineDecisions.push({ type: d.event?.type, traceAsked: asked, rules: Array.isArray(d.rules), traced: d.traced });
-              } catch {
-                // not JSON: the panic test
-              }
-              return out;
-            },
-          };
-        },
-      };
-    },
-  });
+  const dec = new TextDecoder();
+  /** @param {WebAssembly.Instance} inst */
+  const watched = (inst) => {
+    const ex = /** @type {any} */ (inst.exports);
+    let at = 0;
+    const exports = Object.freeze(Object.assign({}, ex, {
+      presenceSyncInput(/** @type {number} */ max) {
+        at = ex.presenceSyncInput(max) >>> 0;
+        return at;
+      },
+      presenceSyncHandle(/** @type {number} */ id, /** @type {number} */ n) {
+        if (corrupt > 0) {
+          corrupt--;
+          return ex.presenceSyncHandle(id, 1 << 30);
+        }
+        const input = dec.decode(new Uint8Array(ex.mem.buffer, at, n));
+        const size = ex.presenceSyncHandle(id, n);
+        try {
+          const asked = JSON.parse(input).trace;
+          const out = JSON.parse(dec.decode(new Uint8Array(ex.mem.buffer, ex.presenceSyncOutput() >>> 0, size)));
+          for (const d of out.decisions ?? []) engineDecisions.push({ type: d.event?.type, traceAsked: asked, rules: Array.isArray(d.rules), traced: d.traced });
+        } catch {
+          // not JSON
+        }
+        return size;
+      },
+    }));
+    return Object.create(WebAssembly.Instance.prototype, { exports: { value: exports } });
+  };
+  for (const name of /** @type {const} */ (["instantiate", "instantiateStreaming"])) {
+    const real = /** @type {any} */ (WebAssembly)[name];
+    /** @type {any} */ (WebAssembly)[name] = async (/** @type {any[]} */ ...args) => {
+      const r = await real.apply(WebAssembly, args);
+      return r.instance ? { module: r.module, instance: watched(r.instance) } : watched(r);
+    };
+  }
 }
 
 const doc = await (await fetch("/testdata/rules/default.json")).json();
-const omni = createOmniSim({
-  statuses: doc.salesforce.statuses,
-  serviceChannels: doc.salesforce.serviceChannels,
-  initialStatus: params.get("omni") ?? "Available",
-  latencyMs: 20,
-});
+const omni = createOmni({ catalog: doc.salesforce, status: params.get("omni") ?? "Available", latencyMs: 20 });
+const sf = omniAdapter(omni);
 
 if (params.get("ccp")) {
   connect.core.initCCP(document.getElementById("ccp"), {
@@ -79,6 +78,8 @@ let decisionListener = null;
 w.t = {
   PresenceSync,
   omni,
+  sf,
+  ...omniTestHooks(omni),
   doc,
   rec,
   engineDecisions,
@@ -100,7 +101,7 @@ w.t = {
         wasmUrl: o.wasmUrl,
         rules: o.rules ?? doc,
         connect: o.connect ?? connect,
-        salesforce: omni.adapter,
+        salesforce: sf.adapter,
         options: { echoWindowMs: 2000, retryBaseMs: 50, ...(o.options ?? {}) },
       });
     } catch (e) {
@@ -128,7 +129,7 @@ w.t = {
     const api = /** @type {any} */ (globalThis).__presenceSyncEngine;
     return api ? api.stats() : null;
   },
-  /** The next n inputs the shim sends cross the boundary as an object instead of JSON text. */
+  /** The next n inputs fail at the boundary (the module's internal error). */
   corruptNext(n = 1) {
     corrupt = n;
   },

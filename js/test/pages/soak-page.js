@@ -1,6 +1,7 @@
 // @ts-check
 // Soak test page (js/test/soak.mjs): the real Streams against the fake CCP (?ccp=), the ES
-// module build of the shim with the engine in WebAssembly, and the simulated Omni-Channel.
+// module build of the shim with the engine in WebAssembly, and the one Omni-Channel fake
+// (js/test/fakes/) behind a page's own adapter.
 // window.soak drives Omni-Channel events in chunks (the CCP frame drives Connect's) and
 // reports the figures the soak samples: WebAssembly linear memory, the engine's stats
 // (live js.Func, Go's heap when the module reports it) and counts. It keeps no per-event
@@ -28,13 +29,14 @@ const RealInstance = WebAssembly.Instance;
 /** @type {any} */ (WebAssembly).Instance.prototype = RealInstance.prototype;
 
 import * as PresenceSync from "/dist/presence-sync.mjs";
-import { createOmniSim } from "/demo/omni-sim.js";
+import { createOmni, omniAdapter } from "/fakes/index.js";
 
 const params = new URLSearchParams(location.search);
 const w = /** @type {any} */ (window);
 const connect = w.connect;
 const doc = await (await fetch("/testdata/rules/default.json")).json();
-const omni = createOmniSim({ statuses: doc.salesforce.statuses, serviceChannels: doc.salesforce.serviceChannels, initialStatus: "Available", latencyMs: 1 });
+const omni = createOmni({ catalog: doc.salesforce, status: "Available", latencyMs: 1 });
+const sf = omniAdapter(omni);
 connect.core.initCCP(document.getElementById("ccp"), { ccpUrl: params.get("ccp"), loginPopup: false, softphone: { allowFramedSoftphone: false } });
 // Streams keeps every log line it writes for up to an hour (it rolls its log every 30
 // minutes and keeps one roll). At soak rates that is Streams' growth, bounded by time, not
@@ -69,7 +71,7 @@ const rand = (/** @type {number} */ n) => {
 w.soak = {
   /** @param {any} [options] */
   async start(options = {}) {
-    sync = await PresenceSync.start({ rules: doc, connect, salesforce: omni.adapter, options: { logLevel: "error", ...options } });
+    sync = await PresenceSync.start({ rules: doc, connect, salesforce: sf.adapter, options: { logLevel: "error", ...options } });
     sync.addEventListener("decision", () => counts.decisions++);
     sync.addEventListener("action", () => counts.actions++);
     sync.addEventListener("remote", () => counts.remote++);
@@ -89,15 +91,14 @@ w.soak = {
   async omni(n, yieldEvery = 25) {
     for (let i = 0; i < n; i++) {
       const k = rand(20);
-      if (k < 14) omni.agentSetStatus(names[rand(names.length)]);
-      else if (k < 17 && omni.state.workload < omni.state.capacity) omni.acceptWork(rand(2) ? "sfdc_case" : "sfdc_livechat");
-      else if (k < 19 && omni.state.works.length) omni.completeWork();
-      else if (k === 19) omni.agentLogout();
-      else omni.agentSetStatus("Available");
+      if (k < 14) omni.agent.setStatus(names[rand(names.length)]);
+      else if (k < 17 && omni.state.workload < omni.state.capacity) omni.agent.acceptWork(rand(2) ? "sfdc_case" : "sfdc_livechat");
+      else if (k < 19 && omni.state.works.length) omni.agent.completeWork();
+      else if (k === 19) omni.agent.logout();
+      else omni.agent.setStatus("Available");
       counts.driven++;
-      // The simulator's own logs (scaffolding, not the module) are kept short.
-      if (omni.state.emitted.length > 100) omni.state.emitted.splice(0, omni.state.emitted.length - 100);
-      if (omni.state.calls.length > 100) omni.state.calls.splice(0, omni.state.calls.length - 100);
+      // The fake's own records (scaffolding, not the module) are kept short.
+      for (const log of [omni.state.fired, omni.state.calls, sf.delivered]) if (log.length > 100) log.splice(0, log.length - 100);
       if ((i + 1) % yieldEvery === 0) await new Promise((r) => setTimeout(r, 0));
     }
     return n;
@@ -119,7 +120,7 @@ w.soak = {
       goHeapAlloc: typeof st.heapAlloc === "number" ? st.heapAlloc : null,
       goHeapInuse: typeof st.heapInuse === "number" ? st.heapInuse : null,
       streamsSubscriptions: bus ? bus.getSubscriptions(connect.AgentEvents.STATE_CHANGE).length : null,
-      omniListeners: omni.listenerCount(),
+      omniListeners: sf.listenerCount(),
       streamsLogLines: connect.getLog()._logs.length + connect.getLog()._rolledLogs.length,
       streamsInternalLogsDrained,
       ...counts,

@@ -1,17 +1,18 @@
 // @ts-check
 // Test page for the robustness suites: the real Streams (initCCP against the fake CCP named
 // by ?ccp=, at load or later with t.initCCP), the ES module build of the shim, and one of
-// several Salesforce sides (?sf=):
-//   sim        the simulated Omni-Channel console (js/demo/omni-sim.js), in this page
-//   shared     the Omni-Channel shared by every tab of ?room= (js/test/shared-platforms.mjs)
-//   console    the built-in Classic console adapter over an in-page Console Integration
-//              Toolkit, driven by the simulated Omni (fake-salesforce.js)
+// several Salesforce sides (?sf=), each over the one Omni-Channel fake (js/test/fakes/):
+//   sim        a page's own adapter over this page's Omni-Channel (omniAdapter)
+//   shared     the Omni-Channel the test server holds for every tab of ?room=
+//              (js/test/shared-platforms.mjs), reached over HTTP (shared-omni.js)
+//   console    the built-in Classic console adapter over the Console Integration Toolkit
+//              face of this page's Omni-Channel (classicConsole)
 // (The built-in Lightning adapter runs in its own pages: lightning-host.html frames lightning-vf.html.)
 // Everything the shim reports is recorded in window.t.rec; tests assert from outside.
 import * as PresenceSync from "/dist/presence-sync.mjs";
-import { createOmniSim } from "/demo/omni-sim.js";
+import { classicConsole, createOmni, omniAdapter } from "/fakes/index.js";
 import { createSharedOmni } from "./shared-omni.js";
-import { createFakeConsole } from "./fake-salesforce.js";
+import { omniTestHooks } from "./omni-hooks.js";
 
 const params = new URLSearchParams(location.search);
 const w = /** @type {any} */ (window);
@@ -23,12 +24,8 @@ document.addEventListener("securitypolicyviolation", (e) => violations.push({ di
 
 const doc = await (await fetch("/testdata/rules/default.json")).json();
 const sfKind = params.get("sf") ?? "sim";
-const omni = createOmniSim({
-  statuses: doc.salesforce.statuses,
-  serviceChannels: doc.salesforce.serviceChannels,
-  initialStatus: params.get("omni") ?? "Available",
-  latencyMs: 20,
-});
+const omni = createOmni({ catalog: doc.salesforce, status: params.get("omni") ?? "Available", latencyMs: 20 });
+const sf = omniAdapter(omni);
 /** @type {any} */
 let sync = null;
 /** @type {any} */
@@ -41,13 +38,12 @@ if (sfKind === "shared") {
   shared = createSharedOmni(params.get("room") ?? "default", { tab: () => sync?.tabId ?? null });
   adapter = shared.adapter;
 } else if (sfKind === "console") {
-  consoleFake = createFakeConsole(omni);
+  consoleFake = classicConsole(omni);
   adapter = PresenceSync.salesforce.console(consoleFake.sforce, {
-    timeoutMs: Number(params.get("sfTimeout") ?? 1000),
     catalog: async () => ({ statuses: doc.salesforce.statuses, serviceChannels: doc.salesforce.serviceChannels }),
   });
 } else {
-  adapter = omni.adapter;
+  adapter = sf.adapter;
 }
 
 /** @param {string} url */
@@ -64,6 +60,8 @@ let starting = null;
 w.t = {
   PresenceSync,
   omni,
+  sf,
+  ...omniTestHooks(omni),
   shared,
   get console() {
     return consoleFake;

@@ -5,7 +5,8 @@
 // cleared_next_state), synchronously.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { parseConnectError, waitForAgent, connectSide, connectEvent, readAgent } from "../../src/connect.js";
+import { waitForAgent, connectSide } from "../../src/connect.js";
+import { platformError } from "../../src/errors.js";
 
 const ARN = "arn:aws:connect:us-east-1:123456789012:instance/i1/agent-state/";
 const STATES = [
@@ -306,23 +307,26 @@ describe("Connect side: what the engine is told", () => {
     assert.equal(inputs[0].event.newState, 42);
     assert.equal(inputs[0].event.stateType, cyclic);
   });
-
-  it("connectEvent builds the event a new writer tab sends for a change it missed", () => {
+  it("a read (the engine's read command) is what Streams reports now, in start's shape", () => {
     const s = stubStreams({ state: { name: "Busy", type: "system" }, contacts: [{ type: "voice", state: "connected" }], nextState: { name: "Lunch" } });
-    assert.deepEqual(connectEvent("Available", readAgent(s.agent, [])), {
-      type: "Connect Agent State Change", oldState: "Available", newState: "Busy", stateType: "system",
-      contacts: [{ type: "voice", state: "connected" }], nextState: "Lunch", routingProfile: "Basic Routing Profile",
+    const side = connectSide(s.agent, s.streams);
+    assert.deepEqual(side.read(), {
+      state: "Busy", stateType: "system", contacts: [{ type: "voice", state: "connected" }], nextState: "Lunch", routingProfile: "Basic Routing Profile",
+      states: STATES.map((x) => ({ name: x.name, type: x.type, agentStateARN: x.agentStateARN })),
     });
   });
 });
 
 describe("Connect side: Streams plumbing", () => {
-  it("parses the CCP's JSON-string errors, objects and plain strings", () => {
-    assert.deepEqual(parseConnectError('{"type":"InvalidStateException","message":"busy"}'), { type: "InvalidStateException", message: "busy" });
-    assert.deepEqual(parseConnectError({ errorType: "AccessDeniedException", message: "no" }), { type: "AccessDeniedException", message: "no" });
-    assert.deepEqual(parseConnectError("socket closed"), { type: "Error", message: "socket closed" });
-    assert.deepEqual(parseConnectError(new TypeError("bad")), { type: "TypeError", message: "bad" });
-    assert.equal(parseConnectError(undefined).type, "Error");
+  it("passes the CCP's errors on as Streams gives them (the engine reads them: rules/session_test.go, coordinator_errors_test.go), JSON-safe", () => {
+    assert.equal(platformError('{"type":"InvalidStateException","message":"busy"}'), '{"type":"InvalidStateException","message":"busy"}');
+    assert.deepEqual(platformError({ errorType: "AccessDeniedException", message: "no" }), { errorType: "AccessDeniedException", message: "no" });
+    assert.deepEqual(platformError(new TypeError("bad")), { name: "TypeError", message: "bad" });
+    const cyclic = /** @type {any} */ ({ type: "X" });
+    cyclic.self = cyclic;
+    assert.equal(typeof platformError(cyclic), "string");
+    assert.equal(platformError(undefined), "undefined");
+    assert.match(/** @type {string} */ (platformError("x".repeat(5000))), /\(5000 characters\)$/);
   });
 
   /** A Streams-like global whose agent is `agent` once `init()` is called. */
@@ -381,7 +385,7 @@ describe("Connect side: Streams plumbing", () => {
     assert.equal(s.subs.size, 0);
   });
 
-  it("sets the state object by name (the current region's), with enqueueNextState, and reports failures parsed", async () => {
+  it("sets the state object by name (the current region's), with enqueueNextState, and reports failures as Streams gives them", async () => {
     const s = stubStreams({ state: AVAILABLE });
     s.agent.setState = (state, cb, opts) => {
       s.calls.push({ state, opts });
@@ -391,7 +395,7 @@ describe("Connect side: Streams plumbing", () => {
     const side = connectSide(s.agent, s.streams);
     assert.deepEqual(await side.execute({ value: "Available" }), { ok: true });
     assert.deepEqual(s.calls[0], { state: STATES[0], opts: { enqueueNextState: false } });
-    assert.deepEqual(await side.execute({ value: "Lunch", enqueueNextState: true }), { ok: false, error: { type: "InvalidStateException", message: "on a call" } });
+    assert.deepEqual(await side.execute({ value: "Lunch", enqueueNextState: true }), { ok: false, error: '{"type":"InvalidStateException","message":"on a call"}' });
     assert.equal(s.calls[1].opts.enqueueNextState, true);
     const missing = await side.execute({ value: "Gone" });
     assert.equal(missing.ok, false);

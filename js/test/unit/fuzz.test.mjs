@@ -13,14 +13,14 @@
 import { describe, it, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { prng, SEED, RUNS, value, adapterEvent, omniPayload, str, show, prototypeKeys, mutate } from "./fuzz-gen.mjs";
-import {
-  readStatus, readWorkAccepted, readWorkload, readJsonList, readCatalog, classifyError, createOmniEventStream,
-} from "../../src/salesforce-payload.js";
-import { connectSide, parseConnectError } from "../../src/connect.js";
-import { toEngineEvent } from "../../src/salesforce.js";
+import { readStatus, readWorkAccepted, readWorkload, readJsonList, readCatalog, omniListeners } from "../../src/salesforce-payload.js";
+import { connectSide } from "../../src/connect.js";
+import { platformError } from "../../src/errors.js";
+import { toEngineInput } from "../../src/salesforce.js";
 import { validateMessage } from "../../src/leadership.js";
-import { createClassicConsole, loadTestdata, settle } from "./salesforce-fakes.mjs";
-import { defaultRules, fakeStreams, haveDist, loadShim, wasmUrl } from "./node-engine.mjs";
+import { classicConsole, createOmni } from "../fakes/index.js";
+import { loadTestdata, settle } from "../fakes/node.js";
+import { defaultRules, fakeStreams, haveDist, loadShim, rawEngine, wasmUrl } from "./node-engine.mjs";
 import { lightningPage } from "./lightning-harness.mjs";
 
 const PROTO = prototypeKeys();
@@ -55,7 +55,7 @@ function hash(s) {
   return h >>> 0;
 }
 
-/** A reader either returns or throws a PayloadError (code invalid-event): never anything else. @param {() => any} f */
+/** A reader either returns or throws an invalid-event PresenceSyncError: never anything else. @param {() => any} f */
 function readsOrRejects(f) {
   try {
     return { ok: true, v: f() };
@@ -84,7 +84,6 @@ describe("fuzz: Salesforce payload normalisation (salesforce-payload.js)", () =>
       if (s.ok) {
         stringsOnly(s.v, ["statusId", "statusApiName", "statusName", "reason"]);
         assert.match(s.v.statusId, /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/);
-        assert.ok(Array.isArray(s.v.channels));
       }
       const w = readsOrRejects(() => readWorkAccepted(p));
       if (w.ok) stringsOnly(w.v, ["workItemId", "workId"]);
@@ -106,7 +105,7 @@ describe("fuzz: Salesforce payload normalisation (salesforce-payload.js)", () =>
     assert.equal(r.ok, false);
   });
 
-  it("readCatalog keeps only well-formed rows or rejects; classifyError always gives a coded Error", async () => {
+  it("readCatalog keeps only well-formed rows or rejects with a coded Error", async () => {
     await forAll("catalog", (r) => {
       const rows = [];
       for (let i = r.int(5); i > 0; i--) rows.push(r.chance(0.5) ? { id: str(r), developerName: str(r), label: value(r) } : value(r, 1));
@@ -125,37 +124,37 @@ describe("fuzz: Salesforce payload normalisation (salesforce-payload.js)", () =>
         const err = /** @type {any} */ (e);
         assert.ok(err instanceof Error && typeof err.code === "string", `threw ${show(err)}`);
       }
-      const raw2 = r.chance(0.5) ? { type: r.pick(["AccessDeniedException", "INSUFFICIENT_ACCESS", "X", 5, null]), message: r.chance(0.5) ? str(r) : r.pick([null, 5, true]), errors: r.chance(0.2) ? [{ message: str(r) }, str(r)] : undefined } : r.pick([str(r), null, 5, [], {}]);
-      const ce = classifyError(raw2, r.pick(["catalog", "setServicePresenceStatus"]));
-      assert.ok(ce instanceof Error);
-      assert.ok(["permission", "salesforce"].includes(/** @type {any} */ (ce).code), /** @type {any} */ (ce).code);
-      assert.equal(typeof ce.message, "string");
     });
   });
 
-  it("classifyError never throws, whatever the refusal holds", () => {
-    const e = classifyError({ type: { toString: false }, message: { toString: false } }, "catalog");
-    assert.ok(e instanceof Error);
+  it("platformError gives the engine a JSON-safe error, whatever a platform rejected with", async () => {
+    await forAll("platform-error", (r) => {
+      const raw = r.chance(0.3) ? Object.assign(new Error(str(r)), { type: r.pick(["AccessDeniedException", 5, undefined]) }) : value(r, 0, true);
+      const e = platformError(raw);
+      assert.doesNotThrow(() => JSON.stringify(e));
+      assert.ok(JSON.stringify(e) === undefined || JSON.stringify(e).length <= 8100, `${JSON.stringify(e)?.length} characters`);
+    });
+    const hostile = { get type() { throw new Error("getter"); } };
+    assert.equal(typeof platformError(hostile), "string");
   });
 
-  it("the Omni event stream delivers well-formed events or invalid-event errors, in order, for any raw event", async () => {
-    const catalog = { statuses: loadTestdata("catalog.json").statuses, serviceChannels: [{ developerName: "sfdc_case", keyPrefix: "500" }] };
+  it("the Omni event listeners deliver well-formed events or invalid-event errors, in order, for any raw event", async () => {
     /** @type {any[]} */
     const got = [];
-    const stream = createOmniEventStream({ catalog: async () => catalog, currentStatus: async () => null, log: () => {} });
-    stream.subscribe((ev) => got.push(ev));
+    const listeners = omniListeners(() => {});
+    listeners.subscribe((ev) => got.push(ev));
     let pushed = 0;
     await forAll("omni-stream", async (r) => {
       const name = r.chance(0.9) ? r.pick(["statusChanged", "loginSuccess", "logout", "workAccepted", "workloadChanged"]) : str(r);
-      await stream.push(name, omniPayload(r, name, false));
+      listeners.push(name, omniPayload(r, name, false));
       pushed++;
     });
-    assert.ok(got.length >= pushed * 0.9, `${got.length} deliveries for ${pushed} events`);
+    assert.equal(got.length, pushed, "one delivery per event");
     for (const ev of got) {
       switch (ev.type) {
         case "statusChanged":
           stringsOnly(ev, ["statusId", "statusApiName", "statusName", "reason"]);
-          assert.ok(ev.statusApiName);
+          assert.match(ev.statusId, /^[a-zA-Z0-9]{15}([a-zA-Z0-9]{3})?$/);
           break;
         case "logout":
           break;
@@ -202,21 +201,12 @@ describe("fuzz: the Connect and adapter event mappings, the BroadcastChannel che
     assert.ok(errors > 0, "hostile getters were reported");
   });
 
-  it("parseConnectError reads anything into {type, message} strings", async () => {
-    await forAll("connect-error", (r) => {
-      const raw = r.pick([() => JSON.stringify(value(r)), () => str(r), () => value(r, 0, false), () => JSON.stringify({ type: value(r), message: value(r) })])();
-      const e = parseConnectError(raw);
-      assert.equal(typeof e.type, "string");
-      assert.equal(typeof e.message, "string");
-    });
-  });
-
-  it("salesforce.js toEngineEvent maps cloneable adapter events; only a type that cannot become text throws (the shim reports that as invalid-event)", async () => {
+  it("salesforce.js toEngineInput maps cloneable adapter events; only a type that cannot become text throws (the shim reports that as invalid-event)", async () => {
     await forAll("adapter-map", (r) => {
       const ev = r.chance(0.8) ? adapterEvent(r, false) : value(r);
       let m;
       try {
-        m = toEngineEvent(ev);
+        m = toEngineInput(ev);
       } catch (e) {
         assert.ok(e instanceof TypeError && ev && typeof ev.type === "object", `threw ${String(e)} for ${show(ev)}`);
         return;
@@ -226,8 +216,9 @@ describe("fuzz: the Connect and adapter event mappings, the BroadcastChannel che
         assert.equal(typeof m.error.code, "string");
         assert.equal(typeof m.error.message, "string");
       } else {
-        assert.equal(typeof m.event.type, "string");
-        assert.equal(Object.getPrototypeOf(m.event), Object.prototype);
+        assert.equal(m.input.op, "event");
+        assert.equal(typeof m.input.event.type, "string");
+        assert.equal(Object.getPrototypeOf(m.input.event), Object.prototype);
       }
     });
   });
@@ -378,10 +369,8 @@ describe("fuzz: the shim and the engine (WebAssembly under Node)", { skip: haveD
     assert.ok(errors[0].message.length < 5000, `${errors[0].message.length} characters`);
   });
 
-  it("random JSON and non-JSON strings straight into the engine's handle: always a JSON output, never internal", async () => {
-    const engine = /** @type {any} */ (globalThis).__presenceSyncEngine;
-    const inst = engine.create(JSON.stringify({ rules: doc }), () => {});
-    assert.equal(inst.ok, true);
+  it("random JSON and non-JSON strings straight into the engine's exported input path: always a JSON output, never internal", async () => {
+    const inst = await rawEngine(JSON.stringify({ rules: doc }));
     const valid = [
       { op: "start", now: 1, connect: { state: "Available", states: doc.connect.states }, salesforce: { status: { statusId: "0N5xx0000000001", statusApiName: "Available", statusName: "Available" }, statuses: doc.salesforce.statuses } },
       { op: "event", now: 2, event: { type: "Connect Agent State Change", oldState: "Available", newState: "Lunch" } },
@@ -468,8 +457,8 @@ describe("fuzz: the shim and the engine (WebAssembly under Node)", { skip: haveD
     const restore = quietConsole();
     try {
       const catalog = loadTestdata("catalog.json");
-      const fake = createClassicConsole({ catalog });
-      const adapter = PresenceSync.salesforce.console(fake.sforce, { timeoutMs: 500, catalog: async () => catalog });
+      const fake = classicConsole(createOmni({ catalog }));
+      const adapter = PresenceSync.salesforce.console(fake.sforce, { catalog: async () => catalog });
       const streams = fakeStreams();
       const { sync, errors } = await startSync(streams.connect, adapter);
       const keys = /** @type {const} */ (["STATUS_CHANGED", "LOGIN_SUCCESS", "LOGOUT", "WORK_ACCEPTED", "WORKLOAD_CHANGED"]);

@@ -39,6 +39,32 @@ export function loadShim() {
 }
 
 /**
+ * An engine instance driven with raw text through the module's exported input path, as
+ * js/src/bridge.js drives it (for tests that send what the bridge never would).
+ * @param {string} config
+ * @returns {Promise<{handle(text: string): string, stop(): void}>}
+ */
+export async function rawEngine(config) {
+  await loadShim();
+  const { loadEngine } = await import("../../src/loader.js");
+  const { api, exports: ex } = await loadEngine({ wasmUrl });
+  const r = api.create(config, () => {});
+  if (!r.ok) throw new Error(JSON.stringify(r.error));
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  return {
+    handle(text) {
+      const max = text.length * 3;
+      const at = ex.presenceSyncInput(max) >>> 0;
+      const n = enc.encodeInto(text, new Uint8Array(ex.mem.buffer, at, max)).written;
+      const size = ex.presenceSyncHandle(r.id, n);
+      return dec.decode(new Uint8Array(ex.mem.buffer, ex.presenceSyncOutput() >>> 0, size));
+    },
+    stop: () => api.stop(r.id),
+  };
+}
+
+/**
  * Streams' agent, enough for the shim.
  * @param {{states?: any[], current?: string, arn?: string}} [o]
  */

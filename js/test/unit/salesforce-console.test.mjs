@@ -1,25 +1,29 @@
-// The Salesforce Classic console adapter against a fake Console Integration Toolkit
-// (sforce.console.presence.* with {success, ...} callbacks, ConsoleEvent.PRESENCE.* events)
-// and a fake AJAX Toolkit (sforce.connection) for the status catalog.
+// The Salesforce Classic console adapter against the Classic face of the one Omni-Channel
+// fake (js/test/fakes/: sforce.console.presence.* with {success, ...} callbacks,
+// ConsoleEvent.PRESENCE.* events) and a fake AJAX Toolkit (sforce.connection) for the status
+// catalog. The adapter passes Salesforce's facts on as given; naming statuses, finding
+// service channels and classifying refusals are the engine's (adapters-engine.test.mjs).
 
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { console as consoleAdapter } from "../../src/salesforce-console.js";
-import { createClassicConsole, createClock, loadTestdata, settle } from "./salesforce-fakes.mjs";
+import { classicConsole, createOmni } from "../fakes/index.js";
+import { loadTestdata, settle } from "../fakes/node.js";
 
 const LUNCH = "0N5xx0000000002AAA";
 
 /**
- * @param {{status?: string | null, removeEventListener?: boolean, catalog?: (() => Promise<any>) | null, connection?: any, timeoutMs?: number}} [o]
+ * @param {{status?: string | null, removeEventListener?: boolean, catalog?: (() => Promise<any>) | null, connection?: any}} [o]
+ *  - status: the DeveloperName of the status at start; null: logged out
  */
 function setup(o = {}) {
   const catalog = loadTestdata("catalog.json");
-  const fake = createClassicConsole({ catalog, status: o.status, removeEventListener: o.removeEventListener });
-  const clock = createClock();
+  const omni = createOmni({ catalog, status: o.status === undefined ? "Available" : o.status });
+  const fake = classicConsole(omni, { removeEventListener: o.removeEventListener });
   const catalogCalls = /** @type {number[]} */ ([]);
   const sforce = /** @type {any} */ (fake.sforce);
   if (o.connection) sforce.connection = o.connection;
-  const options = /** @type {any} */ ({ timeoutMs: o.timeoutMs ?? 1000, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout });
+  const options = /** @type {any} */ ({});
   if (o.catalog !== null) {
     options.catalog =
       o.catalog ??
@@ -30,12 +34,12 @@ function setup(o = {}) {
   }
   const adapter = consoleAdapter(sforce, options);
   const events = /** @type {any[]} */ ([]);
-  return { catalog, fake, clock, adapter, events, catalogCalls, listen: () => adapter.subscribe((e) => events.push(e)) };
+  return { catalog, omni, fake, adapter, events, catalogCalls, listen: () => adapter.subscribe((e) => events.push(e)) };
 }
 
 test("the adapter has exactly DESIGN.md's shape", () => {
   const { adapter } = setup();
-  assert.deepEqual(Object.keys(adapter).sort(), ["getStatus", "listStatuses", "logout", "setStatus", "subscribe"]);
+  assert.deepEqual(Object.keys(adapter).sort(), ["getStatus", "listServiceChannels", "listStatuses", "logout", "setStatus", "subscribe"]);
 });
 
 test("without the presence toolkit the adapter says what is missing", () => {
@@ -93,10 +97,13 @@ describe("Omni events reach the listener", () => {
 });
 
 describe("calls come out as presence toolkit calls", () => {
+  /** @param {ReturnType<typeof setup>} s */
+  const calls = (s) => s.omni.state.calls.map((c) => ({ method: c.method, args: c.args }));
+
   test("getStatus", async () => {
-    const s = setup({ status: LUNCH });
+    const s = setup({ status: "Lunch" });
     assert.deepEqual(await s.adapter.getStatus(), { statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break" });
-    assert.deepEqual(s.fake.calls, [{ method: "getServicePresenceStatusId", args: [] }]);
+    assert.deepEqual(calls(s), [{ method: "getServicePresenceStatusId", args: undefined }]);
   });
 
   test("getStatus is null when the agent is not logged in ({success: false})", async () => {
@@ -104,18 +111,18 @@ describe("calls come out as presence toolkit calls", () => {
     assert.equal(await s.adapter.getStatus(), null);
   });
 
-  test("getStatus without statusApiName (older API) is named from the catalog", async () => {
-    const s = setup({ status: LUNCH });
+  test("getStatus without statusApiName (older API) passes the status on by its Id, for the engine to name", async () => {
+    const s = setup({ status: "Lunch" });
     s.fake.sforce.console.presence.getServicePresenceStatusId = (/** @type {any} */ cb) => setImmediate(() => cb({ success: true, statusId: LUNCH.slice(0, 15) }));
-    assert.deepEqual(await s.adapter.getStatus(), { statusId: LUNCH.slice(0, 15), statusApiName: "Lunch", statusName: "Lunch Break" });
+    assert.deepEqual(await s.adapter.getStatus(), { statusId: LUNCH.slice(0, 15) });
   });
 
   test("setStatus calls setServicePresenceStatus(statusId, callback); the change comes back as an event", async () => {
     const s = setup();
     s.listen();
     await s.adapter.setStatus(LUNCH);
-    assert.deepEqual(s.fake.calls, [{ method: "setServicePresenceStatus", args: [LUNCH] }]);
-    assert.equal(s.fake.current, LUNCH);
+    assert.deepEqual(calls(s), [{ method: "setServicePresenceStatus", args: { statusId: LUNCH } }]);
+    assert.equal(s.omni.status, "Lunch");
     await settle();
     assert.deepEqual(s.events, [{ type: "statusChanged", statusId: LUNCH, statusApiName: "Lunch", statusName: "Lunch Break" }]);
   });
@@ -124,21 +131,19 @@ describe("calls come out as presence toolkit calls", () => {
     const s = setup();
     s.listen();
     await s.adapter.logout();
-    assert.deepEqual(s.fake.calls, [{ method: "logout", args: [] }]);
+    assert.deepEqual(calls(s), [{ method: "logout", args: undefined }]);
     await settle();
     assert.deepEqual(s.events, [{ type: "logout" }]);
   });
 
-  test("an unsuccessful setStatus rejects", async () => {
+  test("an unsuccessful setStatus rejects with the toolkit's own result, Salesforce's words and type in it (the engine classifies it)", async () => {
     const s = setup();
-    s.fake.refuseNextWith({ success: false });
-    await assert.rejects(s.adapter.setStatus(LUNCH), (/** @type {any} */ e) => e.code === "salesforce" && /setServicePresenceStatus\(0N5xx0000000002AAA\)/.test(e.message));
-  });
-
-  test("a refusal for lack of access is a permanent permission error", async () => {
-    const s = setup();
-    s.fake.refuseNextWith({ success: false, errors: [{ message: "Insufficient access to this presence status" }] });
-    await assert.rejects(s.adapter.setStatus(LUNCH), (/** @type {any} */ e) => e.code === "permission" && e.type === "AccessDeniedException");
+    s.omni.failNext({ errorCode: "INSUFFICIENT_ACCESS", message: "Insufficient access to this presence status" });
+    await assert.rejects(s.adapter.setStatus(LUNCH), (/** @type {any} */ e) => {
+      assert.deepEqual(e, { success: false, errorCode: "INSUFFICIENT_ACCESS", message: "Insufficient access to this presence status" });
+      return true;
+    });
+    assert.equal(s.omni.status, "Available");
   });
 
   test("listStatuses comes from the options-supplied catalog (Visualforce Remoting on the page)", async () => {
@@ -147,14 +152,12 @@ describe("calls come out as presence toolkit calls", () => {
     assert.equal(s.catalogCalls.length, 1);
   });
 
-  test("the catalog is loaded once for events and reloaded by listStatuses", async () => {
+  test("listStatuses reads the catalog afresh; listServiceChannels asked alongside shares that read", async () => {
     const s = setup();
-    s.listen();
-    s.fake.fire("WORK_ACCEPTED", { workItemId: "500xx000000abcd", workId: "0Bzxx0000000001" });
-    s.fake.fire("WORK_ACCEPTED", { workItemId: "570xx000000abcd", workId: "0Bzxx0000000002" });
-    await settle();
+    const [statuses, channels] = await Promise.all([s.adapter.listStatuses(), /** @type {any} */ (s.adapter).listServiceChannels()]);
     assert.equal(s.catalogCalls.length, 1);
-    assert.deepEqual(s.events.map((e) => e.serviceChannel), ["sfdc_case", "sfdc_liveagent"]);
+    assert.equal(statuses.length, 5);
+    assert.deepEqual(channels.map((/** @type {any} */ c) => [c.developerName, c.keyPrefix]), [["sfdc_case", "500"], ["sfdc_liveagent", "570"], ["sfdc_voicecall", "0LQ"]]);
     await s.adapter.listStatuses();
     assert.equal(s.catalogCalls.length, 2);
   });
@@ -173,6 +176,7 @@ describe("the catalog through the AJAX Toolkit (sforce.connection)", () => {
     };
     return {
       queries,
+      refused: o.refuse,
       query(/** @type {string} */ soql, /** @type {any} */ callbacks) {
         queries.push(soql);
         const from = /FROM (\w+)/.exec(soql)?.[1] ?? "";
@@ -206,10 +210,9 @@ describe("the catalog through the AJAX Toolkit (sforce.connection)", () => {
       "SELECT Id, DeveloperName, MasterLabel FROM ServicePresenceStatus",
       "SELECT Id, DeveloperName, MasterLabel, RelatedEntity FROM ServiceChannel",
     ]);
-    s.listen();
-    s.fake.fire("WORK_ACCEPTED", { workItemId: "500xx000000abcdAAA", workId: "0Bzxx0000000001AAA" });
-    await settle();
-    assert.equal(s.events[0].serviceChannel, "sfdc_case");
+    assert.deepEqual(await /** @type {any} */ (s.adapter).listServiceChannels(), [
+      { developerName: "sfdc_case", keyPrefix: "500", id: "0N9xx0000000001AAA", label: "Case", relatedEntity: "Case" },
+    ]);
   });
 
   test("a refused DeveloperName names the permission", async () => {
@@ -218,9 +221,8 @@ describe("the catalog through the AJAX Toolkit (sforce.connection)", () => {
     });
     const s = setup({ catalog: null, connection: conn });
     await assert.rejects(s.adapter.listStatuses(), (/** @type {any} */ e) => {
-      assert.equal(e.code, "permission");
-      assert.equal(e.type, "AccessDeniedException");
-      assert.equal(e.salesforceType, "INVALID_FIELD");
+      assert.equal(e.code, "salesforce");
+      assert.deepEqual(e.cause, conn.refused);
       assert.match(e.message, /"View Setup and Configuration" or the "View DeveloperName" permission/);
       assert.match(e.message, /No such column 'DeveloperName'/);
       return true;
@@ -242,6 +244,10 @@ describe("bad payloads from Salesforce are reported and skipped", () => {
       s.fake.fire("LOGOUT", {});
       await settle();
       assert.equal(s.events.length, 2, JSON.stringify(s.events));
+      if (bad.by === "engine") {
+        assert.equal(s.events[0].type, "statusChanged", "passed on for the engine to judge");
+        return;
+      }
       assert.equal(s.events[0].type, "error");
       assert.equal(s.events[0].code, "invalid-event");
       assert.match(s.events[0].message, new RegExp(bad.field));
@@ -260,29 +266,18 @@ describe("bad payloads from Salesforce are reported and skipped", () => {
 });
 
 describe("a console that stops answering", () => {
-  test("produces a timeout error, once, and sync resumes when it answers again", async () => {
+  test("sets no timer of its own: a call waits for its answer (the engine's writeTimeoutMs is the one timeout), and the next call works once it answers", async () => {
     const s = setup();
     s.listen();
-    s.fake.answering(false);
-    const first = s.adapter.setStatus(LUNCH);
-    const second = s.adapter.logout();
-    s.clock.advance(1000);
-    await assert.rejects(first, (/** @type {any} */ e) => e.code === "timeout" && /presence\.setServicePresenceStatus within 1000 ms/.test(e.message));
-    await assert.rejects(second, (/** @type {any} */ e) => e.code === "timeout");
+    s.omni.answering(false);
+    let settled = false;
+    s.adapter.setStatus(LUNCH).then(() => (settled = true), () => (settled = true));
     await settle();
-    assert.deepEqual(
-      s.events.map((e) => [e.type, e.code]),
-      [["error", "timeout"]],
-    );
-    s.fake.answering(true);
+    assert.equal(settled, false);
+    assert.deepEqual(s.events, [], "no error of its own: the engine reports the timeout");
+    s.omni.answering(true);
     await s.adapter.setStatus(LUNCH);
     await settle();
     assert.equal(s.events.at(-1).type, "statusChanged");
-    s.fake.answering(false);
-    const third = s.adapter.getStatus();
-    s.clock.advance(1000);
-    await assert.rejects(third, (/** @type {any} */ e) => e.code === "timeout");
-    await settle();
-    assert.equal(s.events.filter((e) => e.code === "timeout").length, 2, "a new silent period is reported again");
   });
 });

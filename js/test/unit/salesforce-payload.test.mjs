@@ -1,32 +1,22 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import {
-  PERMISSION_HELP,
-  PayloadError,
-  classifyError,
-  createOmniEventStream,
-  readCatalog,
-  readJsonList,
-  readNumber,
-  readStatus,
-  readWorkload,
-  sameId,
-  serviceChannelFor,
-} from "../../src/salesforce-payload.js";
-import { loadTestdata, settle } from "./salesforce-fakes.mjs";
+import { isSalesforceId, omniEvent, omniListeners, readCatalog, readJsonList, readNumber, readStatus, readWorkload } from "../../src/salesforce-payload.js";
+import { loadTestdata } from "./salesforce-fakes.mjs";
+
+// Reading Salesforce's payloads into the adapter events (translation only). Comparing Ids,
+// naming statuses, finding service channels and classifying refusals are the engine's:
+// rules/event_test.go, rules/coordinator_salesforce_test.go, rules/coordinator_errors_test.go.
+
+/** @param {string} field */
+const invalid = (field) => (/** @type {any} */ e) => e.name === "PresenceSyncError" && e.code === "invalid-event" && e.field === field;
 
 describe("Ids", () => {
-  test("15- and 18-character forms of one Id are the same record", () => {
-    assert.ok(sameId("0N5xx0000000002", "0N5xx0000000002AAA"));
-    assert.ok(sameId("0N5xx0000000002AAA", "0N5xx0000000002AAA"));
+  test("15 or 18 letters and digits", () => {
+    assert.ok(isSalesforceId("0N5xx0000000002"));
+    assert.ok(isSalesforceId("0N5xx0000000002AAA"));
   });
-  test("15-character Ids are case-sensitive", () => {
-    assert.ok(!sameId("0N5xx000000000a", "0N5xx000000000A"));
-  });
-  test("anything that is not an Id matches nothing", () => {
-    assert.ok(!sameId("0N5xx00000000", "0N5xx00000000"));
-    assert.ok(!sameId(null, null));
-    assert.ok(!sameId("0N5xx0000000002AA", "0N5xx0000000002AA"), "17 characters");
+  test("anything else is not an Id", () => {
+    for (const bad of ["0N5xx00000000", "0N5xx0000000002AA", "0N5xx-000000002", null, 15]) assert.ok(!isSalesforceId(bad), String(bad));
   });
 });
 
@@ -37,9 +27,9 @@ describe("numbers", () => {
     assert.equal(readNumber({ n: 0 }, "n", true), 0);
     assert.equal(readNumber({ N: "7" }, "n", true), 7, "capitalized key");
   });
-  test("anything else is a PayloadError naming the field", () => {
+  test("anything else is an invalid-event error naming the field", () => {
     for (const bad of ["", "two", "2,5", {}, [], true, NaN, Infinity]) {
-      assert.throws(() => readNumber({ n: bad }, "n", true), (/** @type {any} */ e) => e instanceof PayloadError && e.field === "n", String(bad));
+      assert.throws(() => readNumber({ n: bad }, "n", true), invalid("n"), String(bad));
     }
   });
   test("a missing optional number is not an error", () => {
@@ -61,14 +51,16 @@ describe("channels", () => {
     assert.deepEqual(readJsonList({}, "channels"), []);
   });
   test("text that is not a JSON list is an error", () => {
-    assert.throws(() => readJsonList({ channels: "[{" }, "channels"), PayloadError);
-    assert.throws(() => readJsonList({ channels: '{"a":1}' }, "channels"), PayloadError);
-    assert.throws(() => readJsonList({ channels: 5 }, "channels"), PayloadError);
+    assert.throws(() => readJsonList({ channels: "[{" }, "channels"), invalid("channels"));
+    assert.throws(() => readJsonList({ channels: '{"a":1}' }, "channels"), invalid("channels"));
+    assert.throws(() => readJsonList({ channels: 5 }, "channels"), invalid("channels"));
   });
   test("a Busy status with no channels reads fine", () => {
-    const status = readStatus({ statusId: "0N5xx0000000003", statusName: "Busy", statusApiName: "Busy", channels: "" });
-    assert.equal(status.statusApiName, "Busy");
-    assert.deepEqual(status.channels, []);
+    assert.deepEqual(readStatus({ statusId: "0N5xx0000000003", statusName: "Busy", statusApiName: "Busy", channels: "" }),
+      { statusId: "0N5xx0000000003", statusApiName: "Busy", statusName: "Busy" });
+  });
+  test("a status with its Id only is passed on so (the engine names it)", () => {
+    assert.deepEqual(readStatus({ statusId: "0N5xx0000000003" }), { statusId: "0N5xx0000000003" });
   });
 });
 
@@ -93,99 +85,52 @@ describe("catalog", () => {
     assert.deepEqual(readCatalog({ statuses: [], warnings: ["Could not read the service channels"] }).warnings, ["Could not read the service channels"]);
     assert.deepEqual(readCatalog([]).warnings, []);
   });
-  test("a catalog carrying the controller's error is that error", () => {
+  test("a catalog carrying the controller's error is that error, its words and type", () => {
+    const error = { type: "AccessDeniedException", message: "Reading DeveloperName needs View Setup and Configuration" };
     assert.throws(
-      () => readCatalog({ statuses: [], error: { type: "AccessDeniedException", message: PERMISSION_HELP } }),
-      (/** @type {any} */ e) => e.code === "permission" && e.type === "AccessDeniedException",
+      () => readCatalog({ statuses: [], error }),
+      (/** @type {any} */ e) => e.code === "salesforce" && e.type === "AccessDeniedException" && e.message === error.message && e.cause === error,
     );
   });
   test("not a catalog at all", () => {
     assert.throws(() => readCatalog("nope"), (/** @type {any} */ e) => e.code === "invalid-event");
     assert.throws(() => readCatalog({ rows: [] }), (/** @type {any} */ e) => e.code === "invalid-event");
   });
-  test("service channel from the work item's key prefix", () => {
-    const { serviceChannels } = readCatalog(loadTestdata("catalog.json"));
-    assert.equal(serviceChannelFor("500xx000000abcdAAA", serviceChannels), "sfdc_case");
-    assert.equal(serviceChannelFor("0LQxx000000abcd", serviceChannels), "sfdc_voicecall");
-    assert.equal(serviceChannelFor("0lQxx000000abcd", serviceChannels), undefined, "key prefixes are case-sensitive");
-    assert.equal(serviceChannelFor("001xx000000abcd", serviceChannels), undefined);
-    assert.equal(serviceChannelFor("500", serviceChannels), undefined);
-  });
 });
 
-describe("error classification", () => {
-  test("permission problems are permanent AccessDeniedException, Salesforce's type kept", () => {
-    for (const raw of [
-      { errorCode: "INSUFFICIENT_ACCESS", message: "nope" },
-      { faultcode: "sf:INSUFFICIENT_ACCESS", faultstring: "insufficient access rights on object id" },
-      { type: "System.NoAccessException", message: "x" },
-      "You don't have access to this presence status",
-      { faultcode: "sf:INVALID_FIELD", faultstring: "No such column 'DeveloperName' on entity 'ServicePresenceStatus'" },
-    ]) {
-      const e = classifyError(raw, "x");
-      assert.equal(e.code, "permission", JSON.stringify(raw));
-      assert.equal(e.type, "AccessDeniedException");
-    }
-  });
-  test("catalog refusals name both permissions", () => {
-    const e = classifyError({ faultcode: "sf:INSUFFICIENT_ACCESS", faultstring: "insufficient access" }, "catalog");
-    assert.match(e.message, /View Setup and Configuration/);
-    assert.match(e.message, /View DeveloperName/);
-    assert.match(e.message, /insufficient access/);
-  });
-  test("other failures keep their type and words", () => {
-    const e = classifyError({ type: "InvalidStateException", message: "Omni is reconnecting" }, "x");
-    assert.equal(e.code, "salesforce");
-    assert.equal(e.type, "InvalidStateException");
-    assert.equal(e.message, "Omni is reconnecting");
-    assert.equal(classifyError(new Error("boom"), "x").type, "SalesforceError");
-  });
-});
-
-describe("event stream", () => {
-  test("events keep their order when one waits for the catalog", async () => {
-    let release = () => {};
-    const catalogLoaded = new Promise((resolve) => (release = () => resolve(loadTestdata("catalog.json"))));
-    const stream = createOmniEventStream({ catalog: () => /** @type {any} */ (catalogLoaded), currentStatus: async () => null, log: () => {} });
-    const seen = /** @type {any[]} */ ([]);
-    stream.subscribe((e) => seen.push(e.type));
-    stream.push("statusChanged", { statusId: "0N5xx0000000002" }); // needs the catalog for its name
-    stream.push("logout", {});
-    await settle();
-    assert.deepEqual(seen, [], "the logout waits behind the status change");
-    release();
-    await settle();
-    assert.deepEqual(seen, ["statusChanged", "logout"]);
+describe("Omni-Channel events", () => {
+  test("each raw event becomes its adapter event; a login is a status change with reason OmniLoginStatusChange", () => {
+    assert.deepEqual(omniEvent("loginSuccess", { statusId: "0N5xx0000000002" }), { type: "statusChanged", statusId: "0N5xx0000000002", reason: "OmniLoginStatusChange" });
+    assert.deepEqual(omniEvent("statusChanged", { statusId: "0N5xx0000000002", statusApiName: "Lunch", statusName: "Lunch", reason: "OmniManualStatusChange", channels: "[]" }),
+      { type: "statusChanged", statusId: "0N5xx0000000002", statusApiName: "Lunch", statusName: "Lunch", reason: "OmniManualStatusChange" });
+    assert.deepEqual(omniEvent("logout", { reason: "OmniSupervisorLogout" }), { type: "logout", reason: "OmniSupervisorLogout" });
+    assert.deepEqual(omniEvent("workAccepted", { workItemId: "500xx000000abcd", workId: "0Bzxx0000000001" }), { type: "workAccepted", workItemId: "500xx000000abcd", workId: "0Bzxx0000000001" });
+    assert.deepEqual(omniEvent("workloadChanged", { configuredCapacity: "5", previousWorkload: "0", newWorkload: "2" }), { type: "workloadChanged", configuredCapacity: 5, previousWorkload: 0, newWorkload: 2 });
   });
 
-  test("a status missing from the catalog is named from a fresh read of the current status", async () => {
-    const stream = createOmniEventStream({
-      catalog: async () => ({ statuses: [], serviceChannels: [] }),
-      currentStatus: async () => ({ statusId: "0N5xx0000000009AAA", statusApiName: "New_Status", statusName: "New Status" }),
-      log: () => {},
-    });
+  test("events reach every listener in order; one that throws does not keep them from the others", () => {
+    const logs = /** @type {any[]} */ ([]);
+    const listeners = omniListeners((level, message) => logs.push([level, message]));
     const seen = /** @type {any[]} */ ([]);
-    stream.subscribe((e) => seen.push(e));
-    await stream.push("statusChanged", { statusId: "0N5xx0000000009" });
-    assert.deepEqual(seen, [{ type: "statusChanged", statusId: "0N5xx0000000009", statusApiName: "New_Status", statusName: "New Status" }]);
-  });
-
-  test("a listener that throws does not keep the event from the others", async () => {
-    const stream = createOmniEventStream({ catalog: async () => ({ statuses: [], serviceChannels: [] }), currentStatus: async () => null, log: () => {} });
-    const seen = /** @type {any[]} */ ([]);
-    stream.subscribe(() => {
+    listeners.subscribe(() => {
       throw new Error("broken listener");
     });
-    stream.subscribe((e) => seen.push(e));
-    await stream.push("logout", {});
-    assert.deepEqual(seen, [{ type: "logout" }]);
+    listeners.subscribe((e) => seen.push(e.type));
+    listeners.push("statusChanged", { statusId: "0N5xx0000000002" });
+    listeners.push("logout", {});
+    assert.deepEqual(seen, ["statusChanged", "logout"]);
+    assert.equal(logs.filter(([level]) => level === "error").length, 2);
   });
 
-  test("an unknown raw event name is reported", async () => {
-    const stream = createOmniEventStream({ catalog: async () => ({ statuses: [], serviceChannels: [] }), currentStatus: async () => null, log: () => {} });
+  test("an unknown raw event name, or a payload that cannot be read, is reported with the payload and skipped", () => {
+    const listeners = omniListeners(() => {});
     const seen = /** @type {any[]} */ ([]);
-    stream.subscribe((e) => seen.push(e));
-    await stream.push("workDeclined", {});
-    assert.equal(seen[0].code, "invalid-event");
+    listeners.subscribe((e) => seen.push(e));
+    listeners.push("workDeclined", {});
+    listeners.push("workloadChanged", { configuredCapacity: "five" });
+    listeners.push("logout", {});
+    assert.deepEqual(seen.map((e) => [e.type, e.code]), [["error", "invalid-event"], ["error", "invalid-event"], ["logout", undefined]]);
+    assert.match(seen[1].message, /Workload Changed.*configuredCapacity/);
+    assert.deepEqual(seen[1].payload, { configuredCapacity: "five" });
   });
 });

@@ -2,23 +2,28 @@
 // browser (the Connect side: connect.test.mjs).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { toEngineEvent, adapterProblems, adapterError, salesforceSide } from "../../src/salesforce.js";
+import { toEngineInput, adapterProblems, salesforceSide } from "../../src/salesforce.js";
 import { isCspBlock } from "../../src/loader.js";
 import { resolvePath, jsRoot, repoRoot } from "../server.mjs";
 import path from "node:path";
 
 describe("Salesforce side", () => {
-  it("maps adapter events to engine events", () => {
-    assert.deepEqual(toEngineEvent({ type: "statusChanged", statusId: "0N5", statusApiName: "Lunch", statusName: "Lunch", reason: "OmniManualStatusChange" }),
-      { event: { type: "Salesforce Agent State Change", statusId: "0N5", statusApiName: "Lunch", statusName: "Lunch", reason: "OmniManualStatusChange" } });
-    assert.deepEqual(toEngineEvent({ type: "logout" }), { event: { type: "Salesforce Agent Logout" } });
-    assert.deepEqual(toEngineEvent({ type: "workAccepted", workItemId: "500x", workId: "0Bz" }), { event: { type: "Salesforce Work Accepted", workItemId: "500x", workId: "0Bz" } });
-    assert.deepEqual(toEngineEvent({ type: "workloadChanged", configuredCapacity: "5", previousWorkload: 1, newWorkload: 2 }),
-      { event: { type: "Salesforce Workload Changed", configuredCapacity: "5", previousWorkload: 1, newWorkload: 2 } });
-    assert.deepEqual(toEngineEvent({ type: "error", code: "permission", message: "m" }), { error: { code: "permission", message: "m", source: "salesforce" } });
-    assert.equal(toEngineEvent({ type: "loginSuccess" }), null);
-    assert.deepEqual(toEngineEvent({ type: "mystery" }), { event: { type: "mystery" } });
-    assert.equal(toEngineEvent(42).error.code, "invalid-event");
+  it("maps adapter events to engine inputs, as the adapter gave them", () => {
+    /** @param {any} event */
+    const ev = (event) => ({ input: { op: "event", event } });
+    assert.deepEqual(toEngineInput({ type: "statusChanged", statusId: "0N5", statusApiName: "Lunch", statusName: "Lunch", reason: "OmniManualStatusChange" }),
+      ev({ type: "Salesforce Agent State Change", statusId: "0N5", statusApiName: "Lunch", statusName: "Lunch", reason: "OmniManualStatusChange" }));
+    assert.deepEqual(toEngineInput({ type: "statusChanged", statusId: "0N5", reason: "OmniLoginStatusChange" }),
+      ev({ type: "Salesforce Agent State Change", statusId: "0N5", reason: "OmniLoginStatusChange" }), "a status by its Id only: the engine names it");
+    assert.deepEqual(toEngineInput({ type: "logout", reason: "OmniSupervisorLogout" }), ev({ type: "Salesforce Agent Logout", reason: "OmniSupervisorLogout" }));
+    assert.deepEqual(toEngineInput({ type: "workAccepted", workItemId: "500x", workId: "0Bz" }), ev({ type: "Salesforce Work Accepted", workItemId: "500x", workId: "0Bz" }));
+    assert.deepEqual(toEngineInput({ type: "workloadChanged", configuredCapacity: "5", previousWorkload: 1, newWorkload: 2, newInterruptibleWorkload: "1" }),
+      ev({ type: "Salesforce Workload Changed", configuredCapacity: "5", previousWorkload: 1, newWorkload: 2, newInterruptibleWorkload: "1" }));
+    assert.deepEqual(toEngineInput({ type: "error", code: "invalid-event", message: "m" }), { error: { code: "invalid-event", message: "m", source: "salesforce" } });
+    assert.deepEqual(toEngineInput({ type: "error", code: "timeout", message: "w", waiting: true }), { error: { code: "timeout", message: "w", source: "salesforce", waiting: true } });
+    assert.equal(toEngineInput({ type: "ready", message: "Omni-Channel answers." }), null);
+    assert.deepEqual(toEngineInput({ type: "mystery" }), ev({ type: "mystery" }), "the engine judges an unknown type");
+    assert.equal(/** @type {any} */ (toEngineInput(42)).error.code, "invalid-event");
   });
 
   it("names every missing adapter method", () => {
@@ -27,7 +32,7 @@ describe("Salesforce side", () => {
     assert.equal(adapterProblems(null).length, 1);
   });
 
-  it("executes setStatus with the Id, logout, and reads rejections", async () => {
+  it("executes setStatus with the Id and logout; a rejection goes to the engine as the adapter gave it", async () => {
     const calls = [];
     const side = salesforceSide({
       getStatus: async () => null,
@@ -38,10 +43,9 @@ describe("Salesforce side", () => {
     });
     assert.deepEqual(await side.execute({ value: "Lunch", statusId: "0N5xx0000000002" }), { ok: true });
     assert.deepEqual(await side.execute({ value: "Offline", logout: true }), { ok: true });
-    assert.deepEqual(await side.execute({ value: "X", statusId: "bad" }), { ok: false, error: { type: "AccessDeniedException", message: "denied" } });
-    assert.equal((await side.execute({ value: "Y" })).error.type, "unknown-state");
+    assert.deepEqual(await side.execute({ value: "X", statusId: "bad" }), { ok: false, error: { name: "Error", message: "denied", type: "AccessDeniedException" } });
+    assert.equal(/** @type {any} */ (await side.execute({ value: "Y" })).error.type, "unknown-state");
     assert.deepEqual(calls, [["setStatus", "0N5xx0000000002"], ["logout"], ["setStatus", "bad"]]);
-    assert.deepEqual(adapterError("boom"), { type: "Error", message: "boom" });
   });
 });
 

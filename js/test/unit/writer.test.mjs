@@ -2,22 +2,29 @@
 // over leadership.js with injected platform pieces.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { agentKey, singleWriter } from "../../src/writer.js";
+import { agentKey, createWriter } from "../../src/writer.js";
 
 describe("writer.js", () => {
-  it("keys the tabs by the agent's ARN, else its username", () => {
-    assert.equal(agentKey({ getAgentARN: () => "arn:aws:connect:x:agent/1" }), "presence-sync:arn:aws:connect:x:agent/1");
-    assert.equal(agentKey({ getConfiguration: () => ({ agentARN: "arn:a" }) }), "presence-sync:arn:a");
-    assert.equal(agentKey({ getAgentARN: () => "", getConfiguration: () => ({ username: "jane" }) }), "presence-sync:jane");
+  it("keys the tabs by the agent's username, else its agent id: never by the region or instance a failover changes", () => {
+    const east = "arn:aws:connect:us-east-1:123456789012:instance/i-east/agent/a1";
+    const west = "arn:aws:connect:us-west-2:123456789012:instance/i-west/agent/a1";
+    /** @param {string} arn @param {string} [username] */
+    const agent = (arn, username) => ({ getAgentARN: () => arn, getConfiguration: () => ({ agentARN: arn, ...(username ? { username } : {}) }) });
+    assert.equal(agentKey(agent(east, "jane")), "presence-sync:user:jane");
+    assert.equal(agentKey(agent(east, "jane")), agentKey(agent(west, "jane")), "tabs started before and after a region failover share one key");
+    assert.equal(agentKey(agent(east)), "presence-sync:agent:a1");
+    assert.equal(agentKey(agent(east)), agentKey(agent(west)));
+    assert.notEqual(agentKey(agent(east, "jane")), agentKey(agent(east, "joe")));
     assert.equal(agentKey({ getAgentARN: () => { throw new Error("no"); } }), "presence-sync:agent");
     assert.equal(agentKey(null), "presence-sync:agent");
-    assert.equal(agentKey({ getAgentARN: () => "x".repeat(5000) }).length, "presence-sync:".length + 400);
+    assert.equal(agentKey({ getConfiguration: () => ({ username: "x".repeat(5000) }) }).length, "presence-sync:".length + 400);
   });
 
   it("leadership off: this tab writes alone and shares nothing", async () => {
-    const w = singleWriter({ leadership: false });
-    assert.equal(await w.ready, true);
+    const w = createWriter({ leadership: false });
+    assert.equal(w.known, true, "no election: the role is known from the start");
     assert.equal(w.isWriter(), true);
+    assert.equal(await w.begin(), true);
     assert.equal(w.mode, "off");
     assert.equal(w.tabId, null);
     assert.equal(w.broadcast("decision", { event: { type: "x" } }), false);
@@ -27,14 +34,18 @@ describe("writer.js", () => {
   it("leadership on, alone (no Web Locks, no storage): this tab writes; role callback once; stop is prompt", async () => {
     /** @type {boolean[]} */
     const roles = [];
-    const w = singleWriter({
+    const w = createWriter({
       leadership: true,
       key: "presence-sync:test",
       onChange: (l) => roles.push(l),
       leadershipOptions: { locks: null, storage: null, BroadcastChannel: null, window: null, document: null },
     });
-    assert.deepEqual(roles, [], "no callback inside singleWriter");
-    assert.equal(await w.ready, true);
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual([roles, w.known, w.isWriter()], [[], false, false], "no election before begin: not the writer");
+    const begun = w.begin();
+    assert.deepEqual(roles, [], "no callback inside begin");
+    assert.equal(await begun, true);
+    assert.equal(w.known, true);
     assert.deepEqual(roles, [true]);
     assert.equal(w.mode, "single");
     assert.equal(typeof w.tabId, "string");
@@ -75,10 +86,10 @@ describe("writer.js", () => {
     const common = { storage: null, BroadcastChannel: null, window: null, document: null, locks };
     /** @type {boolean[]} */
     const second = [];
-    const a = singleWriter({ leadership: true, key: "presence-sync:k", leadershipOptions: common });
-    assert.equal(await a.ready, true);
-    const b = singleWriter({ leadership: true, key: "presence-sync:k", onChange: (l) => second.push(l), leadershipOptions: common });
-    assert.equal(await b.ready, false);
+    const a = createWriter({ leadership: true, key: "presence-sync:k", leadershipOptions: common });
+    assert.equal(await a.begin(), true);
+    const b = createWriter({ leadership: true, key: "presence-sync:k", onChange: (l) => second.push(l), leadershipOptions: common });
+    assert.equal(await b.begin(), false);
     assert.equal(lock.name, "presence-sync:k");
     assert.equal(a.mode, "locks");
     assert.deepEqual([a.isWriter(), b.isWriter()], [true, false]);
