@@ -103,7 +103,7 @@ JS_SOURCES := $(wildcard js/src/*.js) js/build.mjs js/presence-sync.d.ts
 NPM_STAMP := js/node_modules/.presence-sync-installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
-# Build tags of the module. By default it is built as DESIGN.md describes it: the structured
+# Build tags of the module. By default: the structured
 # values that cross converted with github.com/norunners/vert, the page listeners removed with
 # honnef.co/go/js/dom/v2 (wasm/convert.go, wasm/page.go). WASM_TAGS=novert,nodom builds it
 # with syscall/js alone (wasm/convert_lean.go, wasm/page_lean.go): the same behaviour, about

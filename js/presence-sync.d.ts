@@ -208,7 +208,7 @@ export interface RuleTrace {
   [key: string]: unknown;
 }
 
-/** One per event (DESIGN.md Semantics 13). */
+/** One per event (rules/SEMANTICS.md, section 13). */
 export interface DecisionDetail {
   /** A writer tab's, as this tab heard it (with `from`, its tabId). */
   remote?: true;

@@ -11,8 +11,7 @@ type Document struct {
 	Connect    ConnectCatalog    `json:"connect"`
 	Salesforce SalesforceCatalog `json:"salesforce"`
 	// Options is the document's "options" object as written (nil when absent):
-	// the browser options (README "In the browser", js/presence-sync.d.ts); those
-	// passed to start win.
+	// the browser options (js/API.md, "Options"); those passed to start win.
 	Options []byte `json:"-"`
 }
 

@@ -2,7 +2,7 @@
 /**
  * The plain-JavaScript baseline of `make bench`: a straightforward evaluator of the same
  * rules document, driving the same platforms, written the way one would without the
- * engine. It implements the rule semantics that decide a write (DESIGN.md "Semantics"
+ * engine. It implements the rule semantics that decide a write (rules/SEMANTICS.md
  * 1–5, 8): a rule is considered for events of its source when active; operands read the
  * event, else the last known value; Equal to / Not equal to compare numerically when both
  * sides are numbers, else as exact strings; ordering comparators need numbers; rules run

@@ -5,15 +5,17 @@
 // script, loaded on demand so that its start-up is timed from the script's load) or the
 // plain-JavaScript baseline. bench.mjs drives it through window.B and drives the agent's
 // state from the CCP frame.
-import { rulesDocument, ccpStatesParam, statuses, expectedStatus } from "./rulesets.js";
+import { RULESETS, ccpStatesParam, statuses, expectedStatus } from "./rulesets.js";
 import { startBaseline } from "./baseline.js";
 import { createOmni, omniAdapter } from "/fakes/index.js";
 
 const w = /** @type {any} */ (window);
 const params = new URLSearchParams(location.search);
 const n = Number(params.get("n") ?? 10);
+/** The rule set (rulesets.js RULESETS): "single" criteria (the default) or 5-member "groups". */
+const set = /** @type {keyof typeof RULESETS} */ (params.get("set") ?? "single");
 // The rules as a page passes them (the catalogs come from the live platforms).
-const doc = { rules: rulesDocument(n).rules };
+const doc = { rules: RULESETS[set](n).rules };
 const ids = new Map(statuses().map((s) => [s.developerName, s.id]));
 const connect = w.connect;
 

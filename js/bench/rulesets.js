@@ -16,7 +16,7 @@
  *  - before them, n - 2·|CYCLE| filler rules spread over the five sources and the six
  *    comparators, none of which matches the benchmark's events: state names that never
  *    occur, inactive rules, workload comparisons that are false, numeric comparisons of
- *    names (false by DESIGN Semantics 3).
+ *    names (false by Semantics 3, rules/SEMANTICS.md).
  */
 
 /** Connect states the benchmark cycles through (all not routable). */
@@ -62,7 +62,7 @@ function filler(i) {
       Object.assign(r, { operandA: "Salesforce Agent New State", comparator: "Equal to", operandB: "Static Value", operandBValue: `Unused_${i}`, destination: "Connect Agent State", value: "Available" });
       break;
     case "Salesforce Agent Logout":
-      // A Logout rule tests New State = Offline (DESIGN Semantics 4); the benchmark never
+      // A Logout rule tests New State = Offline (Semantics 4, rules/SEMANTICS.md); the benchmark never
       // logs out. All but the first are inactive (they would only shadow it).
       if (k > 0) r.active = false;
       Object.assign(r, { operandA: "Salesforce Agent New State", comparator: "Equal to", operandB: "Static Value", operandBValue: "Offline", destination: "Connect Agent State", value: "Offline" });
@@ -158,7 +158,7 @@ export function groupsRulesDocument(n) {
     if (operandAValue !== undefined) first.operandAValue = operandAValue;
     if (operandBValue !== undefined) first.operandBValue = operandBValue;
     // A Logout rule keeps New State = "Offline" as a member of its top-level group
-    // (DESIGN Semantics 4), so the always-true member on the Salesforce state is left out.
+    // (Semantics 4, rules/SEMANTICS.md), so the always-true member on the Salesforce state is left out.
     const always = r.source === "Salesforce Agent Logout" ? [...ALWAYS.slice(0, 3), criterion("Connect Agent New State", "Not equal to", "Unused")] : ALWAYS;
     const { destination, ...head } = rest;
     return { ...head, criteria: { all: [first, ...always] }, destination, state: value };

@@ -3,7 +3,7 @@
  * The shim's one error type and its helpers for words and logs.
  *
  * Every error the shim raises or rejects with is a PresenceSyncError: an `Error` whose
- * `name` is "PresenceSyncError" and whose `code` is stable (DESIGN.md Semantics 14, plus
+ * `name` is "PresenceSyncError" and whose `code` is stable (rules/SEMANTICS.md section 14, plus
  * the shim's own). Codes of `start` rejections:
  *  - `invalid-rules`: the rules (or the engine options) are invalid; `problems` lists each one;
  *  - `invalid-options`: `start` was called without a usable `connect` or `salesforce`;

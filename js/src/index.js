@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * presence-sync's browser API (DESIGN.md "Browser API"):
+ * presence-sync's browser API (js/API.md):
  *
  *   const sync = await PresenceSync.start({wasmUrl, rules, connect, salesforce, options});
  *   sync.addEventListener("decision" | "action" | "error", (e) => e.detail);

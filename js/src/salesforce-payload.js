@@ -1,13 +1,13 @@
 // @ts-check
 /**
  * Reading what Salesforce sends, as it really sends it, into the adapter events and values
- * of DESIGN.md "Browser API" — shared by the built-in adapters (salesforce-lightning.js,
+ * of js/API.md — shared by the built-in adapters (salesforce-lightning.js,
  * salesforce-console.js). Translation only: naming a status, finding a work item's service
  * channel, telling a login's repeat, classifying a refusal and timing a call out are the
  * engine's (rules/coordinator_salesforce.go, coordinator_errors.go, coordinator_retry.go);
  * the adapters pass Salesforce's facts on as Salesforce gave them.
  *
- * Payload facts handled here (DESIGN.md "Platform facts"):
+ * Payload facts handled here (as Salesforce documents them):
  *  - `channels` (and `works`) arrive as JSON strings, sometimes as arrays (API 32-35
  *    Classic docs), and are empty ("", "[]", missing) for Busy statuses;
  *  - workload numbers may arrive as strings ("2"); the Aura events declare them as

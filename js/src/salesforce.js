@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The Salesforce side: any object of DESIGN.md's adapter shape (`getStatus`,
+ * The Salesforce side: any object of the adapter shape of js/API.md (`getStatus`,
  * `listStatuses`, `setStatus`, `logout`, `subscribe`, optionally `listServiceChannels`),
  * such as the built-in `PresenceSync.salesforce.lightning(...)` and `.console(sforce)`, or
  * a page's own.

@@ -42,7 +42,7 @@
  *   stats(gc?: boolean): Record<string, any>,
  * }} Engine an engine instance behind the bridge (bridge.js)
  *
- * Salesforce (DESIGN.md's adapter shape):
+ * Salesforce (the adapter shape of js/API.md):
  * @typedef {{statusId: string, statusApiName?: string, statusName?: string}} PresenceStatus a status as
  *   Salesforce reports it; the engine names one that comes with its Id only
  * @typedef {{id: string, developerName: string, label: string}} StatusInfo

@@ -10,7 +10,7 @@
 //                                     (holdWrites: never answered, never applied)
 //   /shared/<room>/ccp/set      POST  {name}                         the agent picks a state in a CCP
 //   /shared/<room>/omni/state   GET   {status, statuses, serviceChannels}
-//   /shared/<room>/omni/events  GET   Server-Sent Events: adapter events (DESIGN.md), as JSON text
+//   /shared/<room>/omni/events  GET   Server-Sent Events: adapter events (js/API.md), as JSON text
 //   /shared/<room>/omni/call    POST  {method: "setStatus"|"logout", args, tab}: {ok: true}, then the
 //                                     change comes back to every tab (latencyMs later) as
 //                                     statusChanged (reason OmniToolkitStatusChange) or logout;

@@ -12,6 +12,7 @@ import { faultsSuite } from "./faults.suite.mjs";
 import { hostileSuite } from "./hostile.suite.mjs";
 import { lightningSuite } from "./lightning.suite.mjs";
 import { softphoneSuite } from "./softphone.suite.mjs";
+import { consoleSuite } from "./console.suite.mjs";
 
 /** @type {import("./harness.mjs").Harness | undefined} */
 let harness;
@@ -36,4 +37,5 @@ describe("browser", () => {
   hostileSuite(h);
   lightningSuite(h);
   softphoneSuite(h);
+  consoleSuite(h);
 });

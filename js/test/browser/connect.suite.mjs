@@ -1,7 +1,7 @@
 // The Connect side end to end, on the real Streams: the module (ES build, Go engine in
 // WebAssembly) in headless Chromium, `connect.core.initCCP` against the fake CCP, the
 // simulated Omni-Channel as the Salesforce adapter. One test per sequence where telling
-// the engine only the state's name goes wrong (DESIGN.md Semantics 12, 16, 19):
+// the engine only the state's name goes wrong (rules/SEMANTICS.md, sections 12, 16, 19):
 // contacts that leave the agent Available, a contact still open after another's After
 // Call Work, the state Connect restores after an outbound call, an error state after a
 // missed call, a next state the agent queues or cancels, several contacts and a repeated

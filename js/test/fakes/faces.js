@@ -2,7 +2,7 @@
 /**
  * The other faces of the one Omni-Channel fake (omni.js): the same agent's Omni-Channel as
  * the Salesforce Classic console's Console Integration Toolkit shows it, and as a page's own
- * Salesforce adapter (DESIGN.md's adapter shape) would. Runs under Node and in the browser
+ * Salesforce adapter (the adapter shape of js/API.md) would. Runs under Node and in the browser
  * (no imports), for the unit tests, the browser test pages, the demo and the bench.
  *
  * Classic (Salesforce Console Developer Guide, "Omni-Channel Methods for Salesforce
@@ -143,7 +143,7 @@ export function classicConsole(omni, o = {}) {
 }
 
 /**
- * A page's own Salesforce adapter (DESIGN.md's shape) over the agent's Omni-Channel, as a
+ * A page's own Salesforce adapter (the adapter shape of js/API.md) over the agent's Omni-Channel, as a
  * page that reaches Omni-Channel its own way would write one: the current status and the
  * catalog read directly, writes through the toolkit (recorded in `omni.state.calls`;
  * `omni.failNext` and `omni.answering(false)` apply), every Omni-Channel event passed on

@@ -57,7 +57,7 @@
  *  - latencyMs: how long after a toolkit call resolves its change event fires (default 0).
  */
 
-/** Reasons Omni-Channel gives a status change or a logout (DESIGN's Semantics 16). */
+/** Reasons Omni-Channel gives a status change or a logout (rules/SEMANTICS.md, section 16). */
 export const REASONS = Object.freeze({
   manual: "OmniManualStatusChange",
   toolkit: "OmniToolkitStatusChange",

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * A Salesforce adapter (DESIGN.md "Browser API") over the Omni-Channel the test server shares
+ * A Salesforce adapter (js/API.md) over the Omni-Channel the test server shares
  * between tabs (js/test/shared-platforms.mjs): every tab sees every change, as every
  * Salesforce tab of one agent sees its one Omni-Channel presence. Writes go to the server,
  * which records which tab made them; their change comes back to every tab, like Omni's.

@@ -144,7 +144,7 @@ function safeJson(v) {
 }
 
 /**
- * A valid adapter event (DESIGN.md "Browser API"), then maybe mutated: a field replaced by
+ * A valid adapter event (js/API.md), then maybe mutated: a field replaced by
  * a random value, deleted, or a junk field added.
  * @param {Rng} r
  * @param {boolean} hostile

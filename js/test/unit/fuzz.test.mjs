@@ -257,7 +257,7 @@ describe("fuzz: the shim and the engine (WebAssembly under Node)", { skip: haveD
     PresenceSync = await loadShim();
   });
 
-  /** A minimal adapter of DESIGN.md's shape whose listener the test drives. */
+  /** A minimal adapter of the shape of js/API.md whose listener the test drives. */
   function fakeAdapter() {
     /** @type {Set<(e: any) => void>} */
     const listeners = new Set();

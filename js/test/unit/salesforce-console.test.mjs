@@ -37,7 +37,7 @@ function setup(o = {}) {
   return { catalog, omni, fake, adapter, events, catalogCalls, listen: () => adapter.subscribe((e) => events.push(e)) };
 }
 
-test("the adapter has exactly DESIGN.md's shape", () => {
+test("the adapter has exactly the shape of js/API.md", () => {
   const { adapter } = setup();
   assert.deepEqual(Object.keys(adapter).sort(), ["getStatus", "listServiceChannels", "listStatuses", "logout", "setStatus", "subscribe"]);
 });

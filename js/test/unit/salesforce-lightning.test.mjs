@@ -15,7 +15,7 @@ const LUNCH = "0N5xx0000000002AAA";
 const TRAINING = "0N5xx0000000005AAA";
 
 describe("the adapter", () => {
-  test("has exactly DESIGN.md's shape", async () => {
+  test("has exactly the shape of js/API.md", async () => {
     const s = await lightningPage();
     assert.deepEqual(Object.keys(s.adapter).sort(), ["getStatus", "listServiceChannels", "listStatuses", "logout", "setStatus", "subscribe"]);
   });

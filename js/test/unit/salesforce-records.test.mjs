@@ -48,7 +48,7 @@ const { problems, facts } = checkMetadata(salesforceRoot);
 const object = facts.objects.get("PresenceSyncRule__mdt");
 
 describe("the custom metadata type PresenceSyncRule__mdt", () => {
-  test("is consistent, and holds the fields DESIGN.md names (plus Description__c)", () => {
+  test("is consistent, and holds the fields the project documents (plus Description__c)", () => {
     assert.deepEqual(problems, []);
     assert.ok(object);
     assert.equal(object.label, "Presence Sync Rule");

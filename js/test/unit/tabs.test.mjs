@@ -1,7 +1,7 @@
 // Two tabs of one agent in one process (the real shim and engine under Node): an in-process
 // Web Locks elects the writer, Node's BroadcastChannel carries the writer's decisions,
-// actions and errors. Every tab hears the writer's, with `detail.remote: true` (DESIGN.md
-// "Browser API"), so whichever tab the agent looks at tells the truth.
+// actions and errors. Every tab hears the writer's, with `detail.remote: true` (js/API.md,
+// "Several tabs"), so whichever tab the agent looks at tells the truth.
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
