@@ -2,7 +2,6 @@ package rules
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -15,19 +14,7 @@ import (
 )
 
 func compileEventsSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("events.schema.json")
-	require.NoError(t, err)
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	require.NoError(t, err)
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	require.NoError(t, c.AddResource("events.schema.json", doc))
-	sch, err := c.Compile("events.schema.json")
-	require.NoError(t, err)
-	return sch
+	return compileSchemaFile(t, "events.schema.json")
 }
 
 // The schema names exactly the fields DecodeEvent reads.

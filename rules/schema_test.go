@@ -14,9 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func compileSchema(t *testing.T) *jsonschema.Schema {
+// compileSchemaFile compiles one of this folder's JSON Schemas (schema.json, events.schema.json).
+func compileSchemaFile(t *testing.T, name string) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("schema.json")
+	f, err := os.Open(name)
 	require.NoError(t, err)
 	defer f.Close()
 	doc, err := jsonschema.UnmarshalJSON(f)
@@ -24,11 +25,13 @@ func compileSchema(t *testing.T) *jsonschema.Schema {
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	c.AssertFormat()
-	require.NoError(t, c.AddResource("schema.json", doc))
-	sch, err := c.Compile("schema.json")
+	require.NoError(t, c.AddResource(name, doc))
+	sch, err := c.Compile(name)
 	require.NoError(t, err)
 	return sch
 }
+
+func compileSchema(t *testing.T) *jsonschema.Schema { return compileSchemaFile(t, "schema.json") }
 
 func validateJSON(sch *jsonschema.Schema, data []byte) error {
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
