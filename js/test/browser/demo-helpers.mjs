@@ -21,13 +21,14 @@ export function newRoom(what) {
  *   page: import("playwright-core").Page,
  *   frame: import("playwright-core").Frame,
  *   problems: string[],
+ *   messages: string[],
  * }} DemoTab
  */
 
 /**
  * Opens a demo tab of the agent `room` in `context`, and waits until it syncs.
  * `problems` collects what a person would see go wrong: console errors and warnings (any
- * frame), uncaught errors, failed requests and HTTP errors.
+ * frame), uncaught errors, failed requests and HTTP errors; `messages` every console message.
  * @param {import("./harness.mjs").Harness} h
  * @param {import("playwright-core").BrowserContext} context
  * @param {string} room
@@ -37,7 +38,10 @@ export async function openDemo(h, context, room) {
   const page = await context.newPage();
   /** @type {string[]} */
   const problems = [];
+  /** @type {string[]} every console message, of any level */
+  const messages = [];
   page.on("console", (m) => {
+    messages.push(`${m.type()}: ${m.text()}`);
     if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
     if (process.env.BROWSER_LOG) console.log(`[demo ${m.type()}] ${m.text()}`);
   });
@@ -54,7 +58,7 @@ export async function openDemo(h, context, room) {
   const frame = await demoFrame(page);
   await waitFor(page, () => window.demo?.ready && document.getElementById("status").textContent.startsWith("Syncing"));
   await waitFor(page, () => /writes|Follower/.test(document.getElementById("role").textContent));
-  return { page, frame, problems };
+  return { page, frame, problems, messages };
 }
 
 /**

@@ -100,6 +100,8 @@ export function demoSuite(h) {
         // No console error or warning (Streams' "queueArns did not contain agentResourceId"
         // included), no failed request (favicon.ico included).
         assert.deepEqual(tab.problems, []);
+        assert.deepEqual(tab.messages.filter((m) => /queueArns|agentResourceId/.test(m)), [], "Streams found the agent's own queue");
+        assert.ok(tab.messages.some((m) => /ContactEvent\] ENDED/.test(m)), "Streams' log was heard (the call's end)");
         await screenshot(page, "demo");
       } finally {
         await person.close();
