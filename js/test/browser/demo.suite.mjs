@@ -50,21 +50,30 @@ export function demoSuite(h) {
         await frame.click("#ccp-answer");
         await waitOmni(tab, "Busy");
         assert.equal(await ccpState(tab), "Busy");
+        // On the call, the agent picks On Break in Omni-Channel: the Connect write goes as the
+        // next status (a plain one would be refused during a live contact).
+        await page.click("#omni-set-Break");
+        await waitFor(frame, () => document.getElementById("ccp-next")?.textContent.startsWith("Next status: Break"));
+        await waitForLog(page, /Connect Agent State = Break \(as the next status\): issued · enqueued/);
         // During the call, the CCP's request list shows whole, newest first, inside the panel.
         const list = await frame.evaluate(() => {
           const items = [...document.querySelectorAll("#ccp-log li")];
           const last = items.at(-1);
           return { items: items.map((li) => li.textContent), bottom: last ? last.getBoundingClientRect().bottom : 0, height: window.innerHeight };
         });
-        assert.deepEqual(list.items, ["putAgentState Break \u2192 accepted"]);
+        assert.deepEqual(list.items, ["putAgentState Break (next status) \u2192 accepted", "putAgentState Break \u2192 accepted"]);
         assert.ok(list.bottom > 0 && list.bottom <= list.height, `the request list is cut off during a call: ${JSON.stringify(list)}`);
-        // The call ends: After Call Work, then the contact is closed: Available on both.
+        // The call ends: After Call Work, then the contact is closed: the next status, Break, applies.
         await frame.click("#ccp-hangup");
         await waitFor(frame, () => document.getElementById("ccp-state").textContent === "AfterCallWork");
         await frame.click("#ccp-clear");
+        await waitCcp(tab, "Break");
+        await waitForLog(page, /Connect: AfterCallWork → Break/);
+        assert.equal(await omniState(tab), "On Break");
+        // Connect Available: Omni-Channel follows.
+        await frame.click("#ccp-set-Available");
         await waitOmni(tab, "Available");
         await waitForLog(page, /fired: Available to Omni[\s\S]*fired: On a call: Omni Busy/);
-        assert.equal(await ccpState(tab), "Available");
         // The agent goes to lunch in Omni-Channel: Connect follows.
         await page.click("#omni-set-Lunch");
         await waitCcp(tab, "Lunch");
@@ -90,13 +99,13 @@ export function demoSuite(h) {
         assert.match(calls[2], /setStatus\(0N5xx0000000001 = Available\) → ok/);
         assert.match(calls[1], /= Busy\) → ok/);
         const requests = await frame.$$eval("#ccp-log li", (ls) => ls.map((l) => l.textContent));
-        assert.deepEqual(requests, ["putAgentState Lunch \u2192 accepted", "putAgentState Break \u2192 accepted"]);
+        assert.deepEqual(requests, ["putAgentState Lunch \u2192 accepted", "putAgentState Break (next status) \u2192 accepted", "putAgentState Break \u2192 accepted"]);
 
         // What reached each system, as the demo server saw it: Omni got Available, Busy,
-        // Available (by Id, from this tab); Connect got Break and Lunch.
+        // Available (by Id, from this tab); Connect got Break, Break as the next status, Lunch.
         const r = h().rooms.room(room);
         assert.deepEqual(r.omni.calls.map((c) => c.args[0]), ["0N5xx0000000001", "0N5xx0000000004", "0N5xx0000000001"]);
-        assert.deepEqual(r.ccp.writes.map((w) => w.name), ["Break", "Lunch"]);
+        assert.deepEqual(r.ccp.writes.map((w) => [w.name, w.enqueueNextState]), [["Break", false], ["Break", true], ["Lunch", false]]);
         // No console error or warning (Streams' "queueArns did not contain agentResourceId"
         // included), no failed request (favicon.ico included).
         assert.deepEqual(tab.problems, []);
