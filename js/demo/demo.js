@@ -6,7 +6,10 @@
 // tab runs are the room's: Apply checks them with the module's own lint first (invalid rules
 // change nothing), then every tab restarts its sync with them. The page uses the public API
 // only: PresenceSync.start, its events (a follower's log shows the writer tab's decisions,
-// actions and errors, `detail.remote`), PresenceSync.lint.
+// actions and errors, `detail.remote`), PresenceSync.lint. New rules start a new sync
+// before the running one stops: no change goes unseen in between, and the new one takes the
+// writer's role over as a tab does when the writer tab closes (the engine's takeover: it
+// reads both systems and reconciles per the rules' options).
 
 import * as PresenceSync from "/dist/presence-sync.mjs";
 import { createSharedOmni } from "/pages/shared-omni.js";
@@ -46,6 +49,8 @@ $("log-clear").addEventListener("click", () => log.clear());
 
 /** @type {any} the running sync */
 let sync = null;
+/** @type {Set<string>} the tab ids of the syncs this page started (a sync replaced by new rules hears the new one) */
+const ownTabIds = new Set();
 /** @type {import("./room.js").RulesInForce | null} the rules the running sync was started with */
 let applied = null;
 /** @type {import("./room.js").RulesInForce | null} the newest rules the room announced */
@@ -53,7 +58,7 @@ let announced = null;
 
 const omniConsole = createOmniConsole({
   omni: (op, ...args) => room.omni(op, ...args),
-  tabLabel: (tab) => (tab === null ? "tab unknown" : sync && tab === sync.tabId ? "from this tab" : "from another tab"),
+  tabLabel: (tab) => (tab === null ? "tab unknown" : tab === pageId ? "from this tab" : "from another tab"),
   onError: (text) => log.note(text, "bad"),
 });
 const faults = createFaults({
@@ -79,7 +84,7 @@ const room = joinRoom(roomName, {
 });
 
 // The page's own Salesforce adapter over the room's Omni-Channel, fed by this tab's stream.
-const omniSide = createSharedOmni(roomName, { tab: () => sync?.tabId ?? null, events: (deliver) => room.omniEvents(deliver) });
+const omniSide = createSharedOmni(roomName, { tab: () => pageId, events: (deliver) => room.omniEvents(deliver) });
 
 connect.core.initCCP($("ccp-container"), {
   ccpUrl: ccpUrl.href,
@@ -150,8 +155,15 @@ async function loadAndApply(name, note) {
 async function apply() {
   const text = editor.text;
   const keep = applied ? ` The running sync keeps the rules in force (${applied.name}, version ${applied.version}).` : "";
+  const status = { text: $("status").textContent ?? "", className: $("status").className };
+  const restore = () => {
+    $("status").textContent = status.text;
+    $("status").className = status.className;
+  };
+  badge("status", "Checking the rules…");
   const r = await editor.check();
   if (!r.ok) {
+    restore();
     const n = r.problems.filter((p) => p.severity === "error").length;
     editor.show(r, `Not applied: ${plural(n, "error")}.${keep}`);
     log.note(`Rules not applied: ${plural(n, "error")} (see the editor).${keep}`, "bad");
@@ -161,6 +173,7 @@ async function apply() {
   try {
     await room.publishRules({ text, name, by: pageId });
   } catch (e) {
+    restore();
     log.note(`The rules could not be sent to the demo server: ${/** @type {Error} */ (e).message}`, "bad");
     return false;
   }
@@ -218,62 +231,91 @@ async function applyRules(r) {
 }
 
 /**
- * Stops the running sync and starts one with these rules (a stop releases this tab's
- * writer role; the tabs elect again as they start).
+ * Starts a sync with these rules, then stops the running one: the new sync is subscribed
+ * before the old one lets go, and takes the writer's role over (if this tab had it). If the
+ * new one cannot start, the running one keeps going.
  * @param {import("./room.js").RulesInForce} r
  */
 async function restart(r) {
   const old = sync;
-  sync = null;
-  badge("status", "Starting…");
-  if (old) await old.stop();
+  badge("status", old ? "Applying the new rules…" : "Starting…");
   let s;
   try {
     s = await PresenceSync.start({ rules: r.text, connect, salesforce: omniSide.adapter, options: { logLevel: "warn" } });
   } catch (e) {
     const err = /** @type {any} */ (e);
-    badge("status", `Not syncing: ${err.code}`, "bad");
-    badge("role", "No sync in this tab", "bad");
+    if (old) badge("status", `Syncing ${applied ? ruleCount(applied.text) : "?"}: new rules not started (${err.code})`, "bad");
+    else badge("status", `Not syncing: ${err.code}`, "bad");
     log.error({ code: err.code, message: err.message });
     return;
   }
+  ownTabIds.add(s.tabId);
   sync = s;
   applied = r;
   listen(s);
-  const doc = JSON.parse(r.text);
-  const n = Array.isArray(doc.rules) ? doc.rules.length : 0;
-  const reconcile = doc.options?.reconcile ?? "none";
-  badge("status", `Syncing ${plural(n, "rule")}`, "ok");
+  if (old) {
+    // Had this tab the writer's role, the new sync takes it over once the old one lets go.
+    const takenOver = old.leader ? becomesWriter(s) : null;
+    await old.stop();
+    if (takenOver) await takenOver;
+  }
+  const reconcile = JSON.parse(r.text).options?.reconcile ?? "none";
+  badge("status", `Syncing ${ruleCount(r.text)}`, "ok");
   $("rules-in-force").textContent = `In force: ${r.name}, version ${r.version}`;
   const how = reconcile === "none"
     ? "the systems stay as they are until the next change (options.reconcile: none)"
     : `the writer tab applies them once to ${reconcile === "connect" ? "Connect's" : "Omni-Channel's"} current state (options.reconcile: ${reconcile})`;
-  log.note(`Rules applied: ${plural(n, "rule")} from ${r.name} (version ${r.version}), by ${byWhom(r)}; ${how}.`);
+  log.note(`Rules applied: ${ruleCount(r.text)} from ${r.name} (version ${r.version}), by ${byWhom(r)}; ${how}.`);
 }
 
-/** The last role this tab showed (a note is logged when it changes). @type {boolean | null} */
+/**
+ * Resolves when the sync is the writer (or after 3 s: another tab may have taken the role).
+ * @param {any} s
+ */
+function becomesWriter(s) {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 3000);
+    s.addEventListener("leader", (/** @type {CustomEvent} */ e) => {
+      if (!e.detail.leader) return;
+      clearTimeout(t);
+      resolve(undefined);
+    });
+  });
+}
+
+/** "12 rules", "1 rule". @param {string} text a valid rules document */
+function ruleCount(text) {
+  const doc = JSON.parse(text);
+  return plural(Array.isArray(doc.rules) ? doc.rules.length : 0, "rule");
+}
+
+/** The role this tab's log last said (a note is logged when it changes and holds). @type {boolean | null} */
 let shownRole = null;
+/** How long a new role must hold before the log says it (a sync replacing another is a follower for a moment). */
+const ROLE_SETTLE_MS = 400;
 
 /** @param {any} s a running sync */
 function listen(s) {
   // A follower decides too (its writes come out skipped): its log shows the writer tab's
-  // decisions and actions instead, which reach it marked `remote`.
-  const mine = (/** @type {any} */ d) => d.remote || s.leader;
+  // decisions and actions instead, which reach it marked `remote`. What a sync this page
+  // replaced shares is already in the log.
+  const mine = (/** @type {any} */ d) => (d.remote ? !ownTabIds.has(d.from) : s.leader);
   s.addEventListener("decision", (/** @type {CustomEvent} */ e) => mine(e.detail) && log.decision(e.detail));
   s.addEventListener("action", (/** @type {CustomEvent} */ e) => mine(e.detail) && log.action(e.detail));
-  s.addEventListener("error", (/** @type {CustomEvent} */ e) => log.error(e.detail));
+  s.addEventListener("error", (/** @type {CustomEvent} */ e) => (!e.detail.remote || !ownTabIds.has(e.detail.from)) && log.error(e.detail));
   s.addEventListener("leader", (/** @type {CustomEvent} */ e) => {
     if (sync !== s) return;
     const leader = !!e.detail.leader;
     badge("role", leader ? "This tab writes" : "Follower: another tab writes", leader ? "ok" : "warn");
-    if (shownRole !== leader) {
+    setTimeout(() => {
+      if (sync !== s || s.leader !== leader || shownRole === leader) return;
       if (shownRole !== null || !leader) {
         log.note(leader
           ? "This tab is now the writer: it makes the writes, and every other tab of the agent shows them."
           : "This tab is a follower: another tab of the agent writes, and this log shows that tab's decisions.");
       }
       shownRole = leader;
-    }
+    }, shownRole === null ? 0 : ROLE_SETTLE_MS);
   });
 }
 

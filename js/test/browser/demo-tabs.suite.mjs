@@ -41,7 +41,7 @@ export function demoTabsSuite(h) {
         const follower = tabs[1 - w];
         await waitForLog(follower.page, /This tab is a follower/);
         const r = h().rooms.room(room);
-        const writerId = await writer.page.evaluate(() => window.demo.sync.tabId);
+        const writerId = await writer.page.evaluate(() => window.demo.pageId);
 
         // The agent picks Lunch in the follower tab's CCP: every CCP shows it, the writer
         // writes Omni-Channel once, and both tabs' Omni-Channel consoles show Lunch.
