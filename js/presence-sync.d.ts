@@ -321,6 +321,44 @@ export interface PresenceSyncError extends Error {
 
 export function start(params: StartParams): Promise<PresenceSync>;
 
+/** One located problem of a rules document (what `presencesync lint` reports). */
+export interface Problem {
+  severity: "error" | "warning";
+  /** A stable code: "unknown-value", "missing-field", "syntax", "cycle", "shadowed", ... */
+  code: string;
+  /** The rule's index; -1 for the document itself. */
+  ruleIndex: number;
+  ruleName: string;
+  /** The field, by its path inside a rule ("criteria.all[1].operandA"); "" for the rule or document. */
+  field: string;
+  /** The bad value; "" when none. */
+  value: string;
+  /** The values allowed there. */
+  allowed: string[];
+  /** A did-you-mean; "" when none is close. */
+  suggestion: string;
+  /** 1-based line and column (in characters) in the text checked; 0 when the problem has no place in it. */
+  line: number;
+  column: number;
+  message: string;
+  /** The line with a caret under the column. */
+  snippet: string;
+}
+
+/** Every problem of a rules document, in the order of the text; `ok` when none is an error. */
+export interface LintResult {
+  ok: boolean;
+  problems: Problem[];
+}
+
+/**
+ * The module's own check of a rules document: the same as `presencesync lint` and as
+ * `start`'s compile, each problem located in the text given (an object is checked as
+ * `JSON.stringify(rules, null, 2)`). Loads the module once per page; creates no engine.
+ * Rejects only when the module cannot be loaded or `rules` is not a document.
+ */
+export function lint(rules: RulesDocument | string, options?: { wasmUrl?: string; wasmExecUrl?: string }): Promise<LintResult>;
+
 export const version: string;
 
 export const salesforce: {

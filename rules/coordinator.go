@@ -200,13 +200,8 @@ func (c *Coordinator) handleEvent(now int64, ev Event) {
 		c.nameByRead(now, &ev)
 		return
 	}
-	if c.isHandChange(&ev) {
-		for dst := range c.dests {
-			c.dests[dst].paused = false
-			c.dests[dst].recent = c.dests[dst].recent[:0]
-		}
-	}
-	c.decide(now, &ev)
+	resumed := c.resumeByHand(&ev)
+	noteResumed(c.decide(now, &ev), resumed)
 }
 
 func (c *Coordinator) newDecision(now int64, ev *Event) *Decision {

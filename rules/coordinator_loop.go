@@ -26,6 +26,37 @@ func (c *Coordinator) loopTripped(now int64, ds *destState, w *write) bool {
 	return true
 }
 
+// resumeByHand: a change the agent makes by hand resumes every destination the
+// loop breaker paused and starts its count afresh. It returns the destinations
+// that were paused, for the decision's note.
+func (c *Coordinator) resumeByHand(ev *Event) []Destination {
+	if !c.isHandChange(ev) {
+		return nil
+	}
+	var resumed []Destination
+	for dst := range c.dests {
+		if c.dests[dst].paused {
+			resumed = append(resumed, Destination(dst))
+		}
+		c.dests[dst].paused = false
+		c.dests[dst].recent = c.dests[dst].recent[:0]
+	}
+	return resumed
+}
+
+// noteResumed says on the hand change's decision that it resumed writes the
+// loop breaker had paused, so that whoever reads the log sees why writes go
+// through again.
+func noteResumed(d *Decision, resumed []Destination) {
+	if d == nil || len(resumed) == 0 {
+		return
+	}
+	if d.Note != "" {
+		d.Note += "; "
+	}
+	d.Note += msgResumedByHand(resumed)
+}
+
 func (c *Coordinator) pruneRecent(now int64, ds *destState) {
 	k := 0
 	for _, r := range ds.recent {

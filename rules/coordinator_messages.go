@@ -190,6 +190,16 @@ func msgLoop(rules []string, d Destination, max int, windowMs int64) string {
 
 const reasonLoopPaused = "paused by the loop breaker"
 
+// msgResumedByHand is the note of the decision on a change the agent made by
+// hand while the loop breaker had paused writes.
+func msgResumedByHand(resumed []Destination) string {
+	names := make([]string, len(resumed))
+	for i, d := range resumed {
+		names[i] = d.String()
+	}
+	return "the agent changed state by hand: writes to " + strings.Join(names, " and ") + " paused by the loop breaker resume"
+}
+
 // --- leadership and takeover ---
 
 const reasonNoLongerWriter = "this tab is no longer the writer; the writer tab decides"

@@ -113,13 +113,8 @@ func (c *Coordinator) namingAnswered(now int64, rc *readCmd, rep *SalesforceRepo
 	if ev.StatusAPIName == "" && ev.StatusName == "" {
 		c.raise(invalidEvent("statusApiName", msgUnnamedStatus(ev.StatusID, how)))
 	} else {
-		if c.isHandChange(&ev) {
-			for dst := range c.dests {
-				c.dests[dst].paused = false
-				c.dests[dst].recent = c.dests[dst].recent[:0]
-			}
-		}
-		c.decide(now, &ev)
+		resumed := c.resumeByHand(&ev)
+		noteResumed(c.decide(now, &ev), resumed)
 	}
 	held := c.sf.held
 	c.sf.held = nil

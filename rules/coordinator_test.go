@@ -244,10 +244,12 @@ func TestCoordinatorLoopBreaker(t *testing.T) {
 	assert.Equal(t, []string{"Break:skipped"}, fxStatuses(out))
 	assert.Contains(t, out.Actions[0].Reason, "loop breaker")
 
-	// The agent's own change resumes it.
+	// The agent's own change resumes it, and its decision says so.
 	now += 100
 	out = co.HandleEvent(now, omniEv("Available", "OmniManualStatusChange"))
 	assert.False(t, co.Paused(DestinationSalesforce))
+	require.Len(t, out.Decisions, 1)
+	assert.Equal(t, "the agent changed state by hand: writes to Salesforce Agent State paused by the loop breaker resume", out.Decisions[0].Note)
 	now += 100
 	out = co.HandleEvent(now, connectEv("", "Lunch"))
 	require.Len(t, out.Commands, 1)
@@ -272,7 +274,9 @@ func TestCoordinatorLoopWindow(t *testing.T) {
 	// change; the count is per destination within the window, not per event.
 	assert.Len(t, write("Lunch").Commands, 1)
 	assert.Len(t, write("Break").Commands, 1)
-	assert.Len(t, write("Lunch").Commands, 1, "a hand change resets the loop count")
+	out := write("Lunch")
+	assert.Len(t, out.Commands, 1, "a hand change resets the loop count")
+	assert.Empty(t, out.Decisions[0].Note, "nothing was paused: no resume to note")
 }
 
 // Semantics 11: one write in flight per destination; a newer target replaces

@@ -9,7 +9,7 @@ import (
 )
 
 // toJS converts one of the structured values that cross (engine.go: created,
-// refused, moduleStats) to a JS object through its `js` tags, with vert. vert
+// refused, linted, moduleStats) to a JS object through its `js` tags, with vert. vert
 // keeps every field (it ignores omitempty) and panics on Go arrays: the
 // structs hold slices and pointers only.
 func toJS(v any) js.Value {

@@ -24,6 +24,12 @@ func leanValue(v any) any {
 			ps[i] = leanValue(p)
 		}
 		return map[string]any{"code": s.Code, "message": s.Message, "problems": ps}
+	case linted:
+		ps := make([]any, len(s.Problems))
+		for i, p := range s.Problems {
+			ps[i] = leanValue(p)
+		}
+		return map[string]any{"ok": s.OK, "problems": ps}
 	case problem:
 		allowed := make([]any, len(s.Allowed))
 		for i, a := range s.Allowed {

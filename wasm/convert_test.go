@@ -18,6 +18,7 @@ func TestStructuredValuesMatchTheirTags(t *testing.T) {
 		refused{Error: createError{Code: "invalid-rules", Message: "m", Problems: []problem{{Severity: "error", Code: "c",
 			RuleIndex: 1, RuleName: "r", Field: "source", Value: "v", Allowed: []string{"a", "b"}, Suggestion: "s", Line: 3,
 			Column: 4, Message: "msg", Snippet: "^"}}}},
+		linted{OK: true, Problems: []problem{{Severity: "warning", Code: "cycle", RuleIndex: 0, Allowed: []string{}, Line: 2, Column: 5, Message: "m"}}},
 		moduleStats{LiveFuncs: 3, Instances: 2, Go: "go1.x", HeapAlloc: 1024, HeapInuse: 4096, NumGC: 7},
 		moduleStats{LiveFuncs: 2, Instance: &instanceStats{LiveFuncs: 2, TimerOn: true, WakeAt: 1700000000123, Hidden: true}},
 	}

@@ -53,6 +53,12 @@ type (
 		Message    string   `js:"message"`
 		Snippet    string   `js:"snippet"`
 	}
+	// linted is lint's answer: every problem of a rules document, errors and
+	// warnings, each located in the text given (ok: no errors).
+	linted struct {
+		OK       bool      `js:"ok"`
+		Problems []problem `js:"problems"`
+	}
 	// moduleStats is what stats() returns: the live js.Func and instances, Go's heap
 	// (after a collection with {gc: true}; for the soak test and `make bench`), and,
 	// with {id}, that instance's timer.
@@ -73,7 +79,7 @@ type (
 	}
 )
 
-// register defines globalThis.__presenceSyncEngine. Its three functions live as
+// register defines globalThis.__presenceSyncEngine. Its four functions live as
 // long as the module and are not counted; each recovers its panics.
 func register(global js.Value) {
 	api := js.Global().Get("Object").New()
@@ -97,6 +103,15 @@ func register(global js.Value) {
 		defer logPanic("stats")
 		return toJS(stats(args))
 	}))
+	api.Set("lint", js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
+		defer func() {
+			if p := recover(); p != nil {
+				result = toJS(linted{Problems: []problem{{Severity: string(rules.SeverityError), Code: "internal", RuleIndex: -1,
+					Allowed: []string{}, Message: "internal error while checking the rules: " + rules.PanicText(p)}}})
+			}
+		}()
+		return toJS(lint(args))
+	}))
 	global.Set("__presenceSyncEngine", api)
 }
 
@@ -115,6 +130,18 @@ func create(args []js.Value) any {
 	return created{OK: true, ID: int(in.id), Version: Version}
 }
 
+// lint is __presenceSyncEngine.lint(rulesText): what `presencesync lint` reports
+// for the text (rules.Parse: errors and warnings, each located at its line and
+// column in that text), without creating an engine.
+func lint(args []js.Value) linted {
+	if len(args) < 1 || args[0].Type() != js.TypeString {
+		return linted{Problems: []problem{{Severity: string(rules.SeverityError), Code: "invalid-options", RuleIndex: -1,
+			Allowed: []string{}, Message: "lint(rulesText) needs the rules document as JSON text"}}}
+	}
+	_, diags := rules.Parse([]byte(args[0].String()))
+	return linted{OK: !diags.HasErrors(), Problems: problems(diags)}
+}
+
 func failure(code, message string) refused {
 	return refused{Error: createError{Code: code, Message: message, Problems: []problem{}}}
 }
@@ -126,16 +153,23 @@ func refusal(err error) refused {
 		return failure("internal", err.Error())
 	}
 	r := failure(e.Code, e.Message)
-	for _, d := range e.Problems {
+	r.Error.Problems = append(r.Error.Problems, problems(e.Problems)...)
+	return r
+}
+
+// problems are diagnostics as the shim sees them.
+func problems(diags rules.Diagnostics) []problem {
+	out := make([]problem, 0, len(diags))
+	for _, d := range diags {
 		allowed := d.Allowed
 		if allowed == nil {
 			allowed = []string{}
 		}
-		r.Error.Problems = append(r.Error.Problems, problem{Severity: string(d.Severity), Code: d.Code, RuleIndex: d.RuleIndex,
+		out = append(out, problem{Severity: string(d.Severity), Code: d.Code, RuleIndex: d.RuleIndex,
 			RuleName: d.RuleName, Field: d.Field, Value: d.Value, Allowed: allowed, Suggestion: d.Suggestion, Line: d.Line,
 			Column: d.Column, Message: d.Message, Snippet: d.Snippet})
 	}
-	return r
+	return out
 }
 
 // stats is __presenceSyncEngine.stats([{gc, id}]).

@@ -139,7 +139,7 @@ func TestRegistersTheModuleAPI(t *testing.T) {
 	if e.Get("version").String() != Version {
 		t.Fatalf("version = %q", e.Get("version").String())
 	}
-	for _, f := range []string{"create", "stop", "stats"} {
+	for _, f := range []string{"create", "stop", "stats", "lint"} {
 		if e.Get(f).Type() != js.TypeFunction {
 			t.Fatalf("%s is not a function", f)
 		}
@@ -176,6 +176,46 @@ func TestCreateRejectsInvalidRulesWithEveryProblem(t *testing.T) {
 	}
 	if liveFuncs() != before || engine().Call("stats").Get("instances").Int() != instances {
 		t.Fatal("a failed create left an instance or a js.Func behind")
+	}
+}
+
+// lint reports what presencesync lint reports, located in the text it was given
+// (line and column counted in that text), warnings included, and creates nothing.
+func TestLintLocatesEveryProblemInTheText(t *testing.T) {
+	before, instances := liveFuncs(), engine().Call("stats").Get("instances").Int()
+	text := "{\n  \"rules\": [\n    {\"name\": \"a\", \"source\": \"Connect Agent State Change\",\n" +
+		"     \"criteria\": {\"operandA\": \"Connect Agent New State\", \"comparator\": \"Equals\", \"operandB\": \"Static Value\", \"operandBValue\": \"Lunch\"},\n" +
+		"     \"destination\": \"Salesforce Agent State\", \"state\": \"Lunch\"},\n" +
+		"    {\"name\": \"b\", \"source\": \"Salesforce Agent Logout\",\n" +
+		"     \"criteria\": {\"operandA\": \"Salesforce Agent New State\", \"comparator\": \"Equal to\", \"operandB\": \"Static Value\", \"operandBValue\": \"offline\"},\n" +
+		"     \"destination\": \"Connect Agent State\", \"state\": \"Offline\"}\n  ]\n}"
+	r := engine().Call("lint", text)
+	if r.Get("ok").Bool() {
+		t.Fatalf("lint passed a comparator that does not exist: %s", stringify(r))
+	}
+	ps := r.Get("problems")
+	if ps.Length() != 2 {
+		t.Fatalf("problems = %d, want the error and the Logout warning: %s", ps.Length(), stringify(r))
+	}
+	first, second := ps.Index(0), ps.Index(1)
+	if first.Get("severity").String() != "error" || first.Get("field").String() != "criteria.comparator" ||
+		first.Get("line").Int() != 4 || first.Get("column").Int() != 72 || first.Get("suggestion").String() != "Equal to" {
+		t.Fatalf("the error is not located at the comparator's value (line 4, column 72): %s", stringify(first))
+	}
+	if second.Get("severity").String() != "warning" || second.Get("ruleName").String() != "b" || second.Get("line").Int() < 6 {
+		t.Fatalf("the Logout rule's warning: %s", stringify(second))
+	}
+	if ok := engine().Call("lint", `{"rules":[]}`); !ok.Get("ok").Bool() || ok.Get("problems").Length() != 0 {
+		t.Fatalf("an empty rules list: %s", stringify(ok))
+	}
+	if bad := engine().Call("lint", "{\n  \"rules\": [,]\n}"); bad.Get("ok").Bool() || bad.Get("problems").Index(0).Get("line").Int() != 2 {
+		t.Fatalf("a JSON syntax error is located: %s", stringify(bad))
+	}
+	if none := engine().Call("lint"); none.Get("ok").Bool() || none.Get("problems").Index(0).Get("code").String() != "invalid-options" {
+		t.Fatalf("lint(): %s", stringify(none))
+	}
+	if liveFuncs() != before || engine().Call("stats").Get("instances").Int() != instances {
+		t.Fatal("lint left an instance or a js.Func behind")
 	}
 }
 

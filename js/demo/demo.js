@@ -1,209 +1,93 @@
 // @ts-check
-// The demo page: the real Streams library against the simulated CCP frame, the simulated
-// Omni-Channel console, a rules editor preloaded from testdata/rules/, and a live log of
-// every decision. Everything from the engine is rendered as text (textContent), never HTML.
+// The demo page: one agent, as in production. The real Streams library talks to the
+// simulated CCP frame, and a page's own Salesforce adapter to the simulated Omni-Channel;
+// both are held by the demo server for every demo tab (room.js), so every tab sees every
+// change and the agent's tabs elect one writer, as they do in production. The rules every
+// tab runs are the room's: Apply checks them with the module's own lint first (invalid rules
+// change nothing), then every tab restarts its sync with them. The page uses the public API
+// only: PresenceSync.start, its events (a follower's log shows the writer tab's decisions,
+// actions and errors, `detail.remote`), PresenceSync.lint. New rules start a new sync
+// before the running one stops: no change goes unseen in between, and the new one takes the
+// writer's role over as a tab does when the writer tab closes (the engine's takeover: it
+// reads both systems and reconciles per the rules' options).
 
 import * as PresenceSync from "/dist/presence-sync.mjs";
-import { createOmni, omniAdapter } from "/fakes/index.js";
+import { createSharedOmni } from "/pages/shared-omni.js";
+import { joinRoom } from "./room.js";
+import { createEditor } from "./editor.js";
+import { createLog } from "./log.js";
+import { createOmniConsole } from "./omni-console.js";
+import { createFaults } from "./faults.js";
 
 const w = /** @type {any} */ (window);
 const connect = w.connect;
 const params = new URLSearchParams(location.search);
-const ccpUrl = params.get("ccp") || `${location.protocol}//${location.hostname}:${Number(location.port || 80) + 1}/fake-ccp/index.html`;
+const roomName = /^[A-Za-z0-9_-]{1,64}$/.test(params.get("room") ?? "") ? /** @type {string} */ (params.get("room")) : "demo";
+/** This tab, as the rules it publishes and the calls it makes are named. */
+const pageId = "tab-" + Math.random().toString(16).slice(2, 6);
+const ccpUrl = new URL(params.get("ccp") || `${location.protocol}//${location.hostname}:${Number(location.port || 80) + 1}/fake-ccp/index.html`);
+ccpUrl.searchParams.set("shared", roomName);
 
 /** @param {string} id @returns {HTMLElement} */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
-/**
- * Creates an element with text and children (no HTML parsing).
- * @param {string} tag
- * @param {{class?: string, text?: string, title?: string}} [o]
- * @param {Node[]} [kids]
- */
-function el(tag, o = {}, kids = []) {
-  const e = document.createElement(tag);
-  if (o.class) e.className = o.class;
-  if (o.text !== undefined) e.textContent = o.text;
-  if (o.title) e.title = o.title;
-  for (const k of kids) e.append(k);
-  return e;
+/** @param {string} id @param {string} text @param {"ok" | "bad" | "warn" | ""} [kind] */
+function badge(id, text, kind = "") {
+  const b = $(id);
+  b.textContent = text;
+  b.className = "badge" + (kind ? " " + kind : "");
 }
 
-/** @param {string} text @param {"ok" | "bad" | ""} [kind] */
-function setStatus(text, kind = "") {
-  const s = $("status");
-  s.textContent = text;
-  s.className = "status" + (kind ? " " + kind : "");
-}
+/** @param {number} n @param {string} one @param {string} [many] */
+const plural = (n, one, many = one + "s") => `${n} ${n === 1 ? one : many}`;
 
-// ---- the rules editor -------------------------------------------------------------
+const log = createLog($("log"), $("log-hint"));
+$("log-clear").addEventListener("click", () => log.clear());
+/** @type {HTMLAnchorElement} */ ($("new-tab")).href = location.href;
 
-const editor = /** @type {HTMLTextAreaElement} */ ($("rules-editor"));
-const fileSelect = /** @type {HTMLSelectElement} */ ($("rules-file"));
+// ---- the agent's platforms, held by the demo server ------------------------------
 
-/** @param {string} name */
-async function loadRulesFile(name) {
-  const res = await fetch("/testdata/rules/" + encodeURIComponent(name));
-  if (!res.ok) throw new Error(`could not load testdata/rules/${name}: HTTP ${res.status}`);
-  editor.value = await res.text();
-}
+/** @type {any} the running sync */
+let sync = null;
+/** @type {Set<string>} the tab ids of the syncs this page started (a sync replaced by new rules hears the new one) */
+const ownTabIds = new Set();
+/** @type {import("./room.js").RulesInForce | null} the rules the running sync was started with */
+let applied = null;
+/** @type {import("./room.js").RulesInForce | null} the newest rules the room announced */
+let announced = null;
 
-/** @param {string[]} problems */
-function showProblems(problems) {
-  const ul = $("rules-problems");
-  ul.replaceChildren(...problems.map((p) => el("li", { text: p })));
-}
-
-// ---- the simulated Omni-Channel console ------------------------------------------
-
-const catalogDoc = await (await fetch("/testdata/rules/default.json")).json();
-// The one Omni-Channel fake of the project (js/test/fakes/), with a page's own adapter over it.
-const omni = createOmni({ catalog: catalogDoc.salesforce, status: "Available", capacity: 5, latencyMs: 150 });
-const omniSide = omniAdapter(omni);
-
-function renderOmni() {
-  const st = $("omni-status");
-  st.textContent = omni.state.status?.label ?? "Offline";
-  st.className = "omni-status" + (omni.status === null ? " offline" : "");
-  for (const b of $("omni-statuses").querySelectorAll("button")) {
-    b.classList.toggle("current", b.dataset.status === omni.status);
-  }
-  const pct = omni.state.capacity > 0 ? (omni.state.workload / omni.state.capacity) * 100 : 0;
-  $("workload-fill").style.width = Math.min(100, pct) + "%";
-  $("workload-text").textContent = `${omni.state.workload} / ${omni.state.capacity} (${Math.round(pct)}%)`;
-  /** @type {HTMLButtonElement} */ ($("omni-complete")).disabled = omni.state.works.length === 0;
-  const byId = new Map(omni.catalog.statuses.map((s) => [s.id.slice(0, 15), s.developerName]));
-  const writes = omni.state.calls.filter((c) => c.method === "logout" || c.method === "setServicePresenceStatus");
-  $("omni-calls").replaceChildren(...writes.slice(-5).map((c) => el("li", {
-    text: c.method === "logout" ? `logout() → ${c.outcome ?? "pending"}` : `setStatus(${c.args?.statusId} = ${byId.get(String(c.args?.statusId).slice(0, 15)) ?? "?"}) → ${c.outcome ?? "pending"}`,
-  })));
-}
-
-for (const s of omni.catalog.statuses) {
-  const b = el("button", { text: s.label });
-  b.setAttribute("type", "button");
-  b.id = "omni-set-" + s.developerName;
-  b.dataset.status = s.developerName;
-  b.addEventListener("click", () => omni.agent.setStatus(s.developerName));
-  $("omni-statuses").append(b);
-}
-for (const c of omni.catalog.serviceChannels) {
-  const b = el("button", { text: c.developerName, title: `work item key prefix ${c.keyPrefix}` });
-  b.setAttribute("type", "button");
-  b.id = "omni-accept-" + c.developerName;
-  b.addEventListener("click", () => omni.agent.acceptWork(c.developerName));
-  $("omni-channels").append(b);
-}
-$("omni-logout").addEventListener("click", () => omni.agent.logout());
-$("omni-complete").addEventListener("click", () => omni.agent.completeWork());
-omni.watch(renderOmni);
-renderOmni();
-
-// ---- the decision log ------------------------------------------------------------
-
-const log = $("log");
-/** @type {Map<number, HTMLElement>} action id → its line */
-const actionLines = new Map();
-
-/** @param {any} ev */
-function describeEvent(ev) {
-  switch (ev.type) {
-    case "Connect Agent State Change":
-      return `Connect: ${ev.oldState} → ${ev.newState}`;
-    case "Salesforce Agent State Change":
-      return `Omni: status ${ev.statusApiName}${ev.reason ? ` (${ev.reason})` : ""}`;
-    case "Salesforce Agent Logout":
-      return "Omni: logged out";
-    case "Salesforce Work Accepted":
-      return `Omni: work ${ev.workItemId} accepted${ev.serviceChannel ? ` on ${ev.serviceChannel}` : ""}`;
-    case "Salesforce Workload Changed":
-      return `Omni: workload ${ev.previousWorkload} → ${ev.newWorkload} of ${ev.configuredCapacity}`;
-  }
-  return String(ev.type);
-}
-
-/** @param {any} a */
-function actionText(a) {
-  return `→ ${a.destination} = ${a.value}: ${a.status}${a.enqueueNextState ? " (next status)" : ""}${a.error ? ` [${a.error}]` : ""}${a.reason ? ` — ${a.reason}` : ""}`;
-}
-
-/** @param {number} ms */
-function clock(ms) {
-  const d = new Date(ms);
-  return d.toTimeString().slice(0, 8) + "." + String(d.getMilliseconds()).padStart(3, "0");
-}
-
-/** @param {Node} item */
-function prepend(item) {
-  log.prepend(item);
-  while (log.childElementCount > 200) log.lastElementChild?.remove();
-}
-
-/** @param {any} d */
-function renderDecision(d) {
-  const head = el("div", { class: "head" }, [
-    el("span", { class: "time", text: clock(d.time || Date.now()) }),
-    el("span", { class: "event", text: describeEvent(d.event) }),
-  ]);
-  if (d.echo) head.append(el("span", { class: "tag echo", text: "echo suppressed: no rule evaluated" }));
-  if (d.note) head.append(el("span", { class: "tag", text: d.note }));
-  const li = el("li", { class: "decision" }, [head]);
-  const considered = (d.rules || []).filter((/** @type {any} */ r) => r.outcome !== "other-source");
-  const other = (d.rules || []).length - considered.length;
-  if (!d.echo) {
-    const ul = el("ul", { class: "rules" });
-    for (const r of considered) {
-      const fired = r.outcome === "matched";
-      ul.append(el("li", {
-        class: fired ? "fired" : "not",
-        text: `${fired ? "✔ fired" : "✘ " + r.outcome}: ${r.name} — ${r.reason ?? ""}`,
-      }));
-    }
-    if (!considered.length) ul.append(el("li", { class: "not", text: "no rule listens to this event" }));
-    if (other) ul.append(el("li", { class: "not", text: `(${other} rule${other === 1 ? "" : "s"} listen to other events)` }));
-    li.append(ul);
-  }
-  const acts = el("ul", { class: "actions" });
-  for (const a of d.actions || []) {
-    const line = el("li", { text: actionText(a) });
-    if (typeof a.id === "number") actionLines.set(a.id, line);
-    acts.append(line);
-  }
-  if ((d.actions || []).length) li.append(acts);
-  prepend(li);
-}
-
-/** @param {any} a */
-function renderAction(a) {
-  const line = typeof a.id === "number" ? actionLines.get(a.id) : undefined;
-  if (line) {
-    line.textContent = actionText(a);
-  } else {
-    prepend(el("li", { class: "decision" }, [el("div", { class: "head" }, [
-      el("span", { class: "time", text: clock(Date.now()) }),
-      el("span", { text: `${a.rule}: ${actionText(a)}` }),
-    ])]));
-  }
-}
-
-/** @param {any} e */
-function renderError(e) {
-  prepend(el("li", { class: "error" }, [el("div", { class: "head" }, [
-    el("span", { class: "time", text: clock(Date.now()) }),
-    el("span", { class: "tag error", text: e.code }),
-    el("span", { text: e.message }),
-  ])]));
-}
-
-$("log-clear").addEventListener("click", () => {
-  log.replaceChildren();
-  actionLines.clear();
+const omniConsole = createOmniConsole({
+  omni: (op, ...args) => room.omni(op, ...args),
+  tabLabel: (tab) => (tab === null ? "tab unknown" : tab === pageId ? "from this tab" : "from another tab"),
+  onError: (text) => log.note(text, "bad"),
+});
+const faults = createFaults({
+  fault: (body) => room.fault(body),
+  onArmed: (text) => log.note(text),
+  onError: (text) => log.note(text, "bad"),
+  loadLoop: () => void loadAndApply("two-rule-loop.json", "Loaded the two-rule loop (echo suppression off). Pick Lunch in Omni-Channel to start it; pick Available by hand to resume."),
+  loadDefault: () => void loadAndApply("default.json"),
 });
 
-// ---- Streams and the sync ----------------------------------------------------------
+/** @type {Promise<void>} rules are applied one version after the other */
+let rulesQueue = Promise.resolve();
+const room = joinRoom(roomName, {
+  onRules: (r) => {
+    announced = r;
+    rulesQueue = rulesQueue.then(() => applyRules(r));
+  },
+  onView: (v) => {
+    omniConsole.render(v.omni);
+    faults.render(v.faults);
+    $("tabs").textContent = v.tabs === 1 ? "1 tab open" : `${v.tabs} tabs of this agent open`;
+  },
+});
+
+// The page's own Salesforce adapter over the room's Omni-Channel, fed by this tab's stream.
+const omniSide = createSharedOmni(roomName, { tab: () => pageId, events: (deliver) => room.omniEvents(deliver) });
 
 connect.core.initCCP($("ccp-container"), {
-  ccpUrl,
+  ccpUrl: ccpUrl.href,
   loginPopup: false,
   softphone: { allowFramedSoftphone: false },
   style: "width: 100%; height: 100%;",
@@ -215,52 +99,254 @@ connect.agent((/** @type {any} */ agent) => {
   });
 });
 
-/** @type {any} */
-let sync = null;
+// ---- the rules -------------------------------------------------------------------
 
-async function apply() {
-  let rules;
-  try {
-    rules = JSON.parse(editor.value);
-  } catch (e) {
-    showProblems([`The rules are not valid JSON: ${/** @type {Error} */ (e).message}`]);
-    setStatus("Rules not applied", "bad");
-    return;
-  }
-  if (sync) {
-    await sync.stop();
-    sync = null;
-  }
-  setStatus("Starting…");
-  try {
-    sync = await PresenceSync.start({ rules, connect, salesforce: omniSide.adapter, options: { logLevel: "warn" } });
-  } catch (e) {
-    const err = /** @type {any} */ (e);
-    showProblems(err.problems?.length ? err.problems.map((/** @type {any} */ p) => p.message ? `${p.ruleName ? `rule "${p.ruleName}": ` : ""}${p.field ? p.field + ": " : ""}${p.message}` : String(p)) : [err.message]);
-    setStatus(`Not syncing: ${err.code}`, "bad");
-    return;
-  }
-  showProblems([]);
-  sync.addEventListener("decision", (/** @type {CustomEvent} */ e) => renderDecision(e.detail));
-  sync.addEventListener("action", (/** @type {CustomEvent} */ e) => renderAction(e.detail));
-  sync.addEventListener("error", (/** @type {CustomEvent} */ e) => renderError(e.detail));
-  setStatus(`Syncing with ${rules.rules?.length ?? 0} rules`, "ok");
+const editor = createEditor({
+  textarea: /** @type {HTMLTextAreaElement} */ ($("rules-editor")),
+  gutter: $("rules-gutter"),
+  marks: $("rules-marks"),
+  summary: $("rules-summary"),
+  list: $("rules-problems"),
+  lint: (text) => PresenceSync.lint(text),
+  onApply: () => void apply(),
+});
+const fileSelect = /** @type {HTMLSelectElement} */ ($("rules-file"));
+/** @type {Map<string, string>} file name → its text, as fetched */
+const fileTexts = new Map();
+/** the name the editor's text came from (a file, or the rules in force) */
+let loadedName = "";
+
+/** @param {string} name */
+async function fetchRulesFile(name) {
+  const res = await fetch("/testdata/rules/" + encodeURIComponent(name));
+  if (!res.ok) throw new Error(`could not load testdata/rules/${name}: HTTP ${res.status}`);
+  return res.text();
 }
 
-$("rules-apply").addEventListener("click", () => void apply());
-fileSelect.addEventListener("change", async () => {
-  await loadRulesFile(fileSelect.value);
-  await apply();
+/** Loads a file into the editor (not applied). @param {string} name */
+async function loadFile(name) {
+  const text = await fetchRulesFile(name);
+  fileTexts.set(name, text);
+  loadedName = name;
+  fileSelect.value = name;
+  hideNotice();
+  await editor.setText(text);
+}
+
+/** @param {string} name @param {string} [note] */
+async function loadAndApply(name, note) {
+  try {
+    await loadFile(name);
+  } catch (e) {
+    log.note(String(/** @type {Error} */ (e).message), "bad");
+    return;
+  }
+  if (await apply()) {
+    if (note) log.note(note);
+  }
+}
+
+/**
+ * Apply: the module's lint first. With an error nothing changes — the running sync keeps
+ * its rules — and every problem is shown at its line and column; else the rules go to the
+ * room, and every tab of the agent (this one included) restarts its sync with them.
+ * @returns {Promise<boolean>} whether the rules were sent
+ */
+async function apply() {
+  const text = editor.text;
+  const keep = applied ? ` The running sync keeps the rules in force (${applied.name}, version ${applied.version}).` : "";
+  const status = { text: $("status").textContent ?? "", className: $("status").className };
+  const restore = () => {
+    $("status").textContent = status.text;
+    $("status").className = status.className;
+  };
+  badge("status", "Checking the rules…");
+  const r = await editor.check();
+  if (!r.ok) {
+    restore();
+    const n = r.problems.filter((p) => p.severity === "error").length;
+    editor.show(r, `Not applied: ${plural(n, "error")}.${keep}`);
+    log.note(`Rules not applied: ${plural(n, "error")} (see the editor).${keep}`, "bad");
+    return false;
+  }
+  const name = fileTexts.get(loadedName) === text || text === applied?.text ? loadedName || applied?.name || "rules" : `${loadedName || "rules"}, edited`;
+  try {
+    await room.publishRules({ text, name, by: pageId });
+  } catch (e) {
+    restore();
+    log.note(`The rules could not be sent to the demo server: ${/** @type {Error} */ (e).message}`, "bad");
+    return false;
+  }
+  return true;
+}
+
+
+/** @param {string} text */
+function showNotice(text) {
+  $("rules-notice-text").textContent = text;
+  $("rules-notice").hidden = false;
+}
+function hideNotice() {
+  $("rules-notice").hidden = true;
+}
+$("rules-notice-load").addEventListener("click", () => {
+  if (!announced) return;
+  loadedName = announced.name;
+  hideNotice();
+  void editor.setText(announced.text, { clean: true });
 });
 
+/** @param {import("./room.js").RulesInForce} r */
+const byWhom = (r) => (r.by === pageId ? "this tab" : r.by ? "another tab" : "the demo server");
+
+/**
+ * New rules announced by the room: checked again (they may come from anywhere), then the
+ * sync restarts with them. The editor shows them, unless the admin is editing here.
+ * @param {import("./room.js").RulesInForce} r
+ */
+async function applyRules(r) {
+  if (applied && r.version <= applied.version) return;
+  let checked;
+  try {
+    checked = await PresenceSync.lint(r.text);
+  } catch (e) {
+    checked = { ok: false, problems: [{ message: /** @type {Error} */ (e).message }] };
+  }
+  if (!checked.ok) {
+    log.note(`Rules version ${r.version} from ${byWhom(r)} were not applied: ${checked.problems.map((p) => p.message).join("; ")}`, "bad");
+    return;
+  }
+  if (r.by === pageId) {
+    editor.markApplied(r.text);
+  } else if (!editor.dirty || !applied) {
+    loadedName = r.name;
+    if (fileTexts.has(r.name)) fileSelect.value = r.name;
+    void editor.setText(r.text, { clean: true });
+  } else {
+    editor.markApplied(r.text);
+    showNotice(`Another tab applied ${r.name} (version ${r.version}). Your edits here are kept and are not in force.`);
+  }
+  await restart(r);
+  void editor.check();
+}
+
+/**
+ * Starts a sync with these rules, then stops the running one: the new sync is subscribed
+ * before the old one lets go, and takes the writer's role over (if this tab had it). If the
+ * new one cannot start, the running one keeps going.
+ * @param {import("./room.js").RulesInForce} r
+ */
+async function restart(r) {
+  const old = sync;
+  badge("status", old ? "Applying the new rules…" : "Starting…");
+  let s;
+  try {
+    s = await PresenceSync.start({ rules: r.text, connect, salesforce: omniSide.adapter, options: { logLevel: "warn" } });
+  } catch (e) {
+    const err = /** @type {any} */ (e);
+    if (old) badge("status", `Syncing ${applied ? ruleCount(applied.text) : "?"}: new rules not started (${err.code})`, "bad");
+    else badge("status", `Not syncing: ${err.code}`, "bad");
+    log.error({ code: err.code, message: err.message });
+    return;
+  }
+  ownTabIds.add(s.tabId);
+  sync = s;
+  applied = r;
+  listen(s);
+  if (old) {
+    // Had this tab the writer's role, the new sync takes it over once the old one lets go.
+    const takenOver = old.leader ? becomesWriter(s) : null;
+    await old.stop();
+    if (takenOver) await takenOver;
+  }
+  const reconcile = JSON.parse(r.text).options?.reconcile ?? "none";
+  badge("status", `Syncing ${ruleCount(r.text)}`, "ok");
+  $("rules-in-force").textContent = `In force: ${r.name}, version ${r.version}`;
+  const how = reconcile === "none"
+    ? "the systems stay as they are until the next change (options.reconcile: none)"
+    : `the writer tab applies them once to ${reconcile === "connect" ? "Connect's" : "Omni-Channel's"} current state (options.reconcile: ${reconcile})`;
+  log.note(`Rules applied: ${ruleCount(r.text)} from ${r.name} (version ${r.version}), by ${byWhom(r)}; ${how}.`);
+}
+
+/**
+ * Resolves when the sync is the writer (or after 3 s: another tab may have taken the role).
+ * @param {any} s
+ */
+function becomesWriter(s) {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, 3000);
+    s.addEventListener("leader", (/** @type {CustomEvent} */ e) => {
+      if (!e.detail.leader) return;
+      clearTimeout(t);
+      resolve(undefined);
+    });
+  });
+}
+
+/** "12 rules", "1 rule". @param {string} text a valid rules document */
+function ruleCount(text) {
+  const doc = JSON.parse(text);
+  return plural(Array.isArray(doc.rules) ? doc.rules.length : 0, "rule");
+}
+
+/** The role this tab's log last said (a note is logged when it changes and holds). @type {boolean | null} */
+let shownRole = null;
+/** How long a new role must hold before the log says it (a sync replacing another is a follower for a moment). */
+const ROLE_SETTLE_MS = 400;
+
+/** @param {any} s a running sync */
+function listen(s) {
+  // A follower decides too (its writes come out skipped): its log shows the writer tab's
+  // decisions and actions instead, which reach it marked `remote`. What a sync this page
+  // replaced shares is already in the log.
+  const mine = (/** @type {any} */ d) => (d.remote ? !ownTabIds.has(d.from) : s.leader);
+  s.addEventListener("decision", (/** @type {CustomEvent} */ e) => mine(e.detail) && log.decision(e.detail));
+  s.addEventListener("action", (/** @type {CustomEvent} */ e) => mine(e.detail) && log.action(e.detail));
+  s.addEventListener("error", (/** @type {CustomEvent} */ e) => (!e.detail.remote || !ownTabIds.has(e.detail.from)) && log.error(e.detail));
+  s.addEventListener("leader", (/** @type {CustomEvent} */ e) => {
+    if (sync !== s) return;
+    const leader = !!e.detail.leader;
+    badge("role", leader ? "This tab writes" : "Follower: another tab writes", leader ? "ok" : "warn");
+    setTimeout(() => {
+      if (sync !== s || s.leader !== leader || shownRole === leader) return;
+      if (shownRole !== null || !leader) {
+        log.note(leader
+          ? "This tab is now the writer: it makes the writes, and every other tab of the agent shows them."
+          : "This tab is a follower: another tab of the agent writes, and this log shows that tab's decisions.");
+      }
+      shownRole = leader;
+    }, shownRole === null ? 0 : ROLE_SETTLE_MS);
+  });
+}
+
+// ---- start ---------------------------------------------------------------------
+
+$("rules-apply").addEventListener("click", () => void apply());
+fileSelect.addEventListener("change", () => {
+  loadFile(fileSelect.value).catch((e) => log.note(String(e.message), "bad"));
+});
 const files = /** @type {string[]} */ (await (await fetch("/testdata/rules/index.json")).json());
 for (const f of files) {
-  const o = el("option", { text: f });
-  /** @type {HTMLOptionElement} */ (o).value = f;
+  const o = document.createElement("option");
+  o.textContent = f;
+  o.value = f;
   fileSelect.append(o);
+  fetchRulesFile(f).then((t) => fileTexts.set(f, t), () => {});
 }
-fileSelect.value = files.includes("default.json") ? "default.json" : files[0];
-await loadRulesFile(fileSelect.value);
-await apply();
+fileSelect.value = "default.json";
 
-w.demo = { omni, get sync() { return sync; }, ready: true };
+w.demo = {
+  room: roomName,
+  pageId,
+  get sync() {
+    return sync;
+  },
+  get applied() {
+    return applied;
+  },
+  get ready() {
+    return sync !== null;
+  },
+  omni: omniConsole,
+  editor,
+};

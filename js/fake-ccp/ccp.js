@@ -28,14 +28,16 @@
 // `states` (name:type,name:type replacing the default agent states),
 // `profile` (the routing profile's name, default "Basic Routing Profile"),
 // `ui=0` to hide the controls,
-// `shared=<room>`: the agent state is the test server's room state (js/test/shared-platforms.mjs),
-//   shared by every frame opened with the same room, like one agent's CCP in several tabs:
-//   every frame receives every change, and putAgentState goes to the shared state
-//   (contacts are not shared),
+// `shared=<room>`: the agent lives in the test server's room (js/test/shared-ccp.mjs; shared.js
+//   here), shared by every frame opened with the same room, like one agent's CCP in several
+//   tabs: every frame receives every change (state, contacts, next state, profile, region),
+//   what the agent does in any frame and every putAgentState go to the room, and the room's
+//   faults (failNext, holdWrites) apply to every frame,
 // `keep=N`: remember only the last N requests and conduit events (long runs).
 
 import { createModel, parseStates } from "./model.js";
 import { createUI } from "./ui.js";
+import { createShared } from "./shared.js";
 
 const params = new URLSearchParams(location.search);
 const statesParam = params.get("states");
@@ -49,7 +51,8 @@ if (params.get("profile")) model.setRoutingProfile(/** @type {string} */ (params
 
 const latency = Number(params.get("latency") ?? 40);
 const room = params.get("shared");
-const sharedBase = room ? "/shared/" + encodeURIComponent(room) + "/ccp/" : "";
+/** Shared mode: the agent is the room's (every change comes from the server). */
+const shared = room ? createShared(room, { onUpdate: sharedUpdate }) : null;
 const keep = Number(params.get("keep") ?? 0);
 
 /** @typedef {{method: string, params: any, requestId: string, at: number, answer?: {data: any, err: any}}} ApiRequest */
@@ -82,7 +85,7 @@ let last = null;
 
 function push() {
   control.updates++;
-  last = model.snapshot();
+  last = shared ? shared.update : model.snapshot();
   send("agent::update", last);
   ui.render();
 }
@@ -95,40 +98,22 @@ function answer(requestId, data, err) {
   ui.render();
 }
 
-/** putAgentState on the shared state: the server answers; the change comes back as an event. */
-/** @param {{requestId: string, method: string, params: any}} req @param {string} name */
-function sharedPut(req, name) {
-  const p = req.params || {};
-  fetch(sharedBase + "put", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ name, enqueueNextState: !!p.enqueueNextState }),
-  })
-    .then((r) => r.json())
-    .then((r) => {
-      if (r.held) return;
-      if (r.err) answer(req.requestId, null, r.err);
-      else answer(req.requestId, {}, null);
-    })
-    .catch((e) => answer(req.requestId, null, JSON.stringify({ type: "NetworkException", message: String(e) })));
-}
-
 /** @param {{requestId: string, method: string, params: any}} req */
 function putAgentState(req) {
   const p = req.params || {};
-  if (!room && control.hold) return;
-  if (!room && control.failures.length) {
+  if (shared) {
+    // The room answers, as Connect answers every CCP of the agent.
+    shared.put(p, (data, err) => answer(req.requestId, data, err));
+    return;
+  }
+  if (control.hold) return;
+  if (control.failures.length) {
     answer(req.requestId, null, JSON.stringify(control.failures.shift()));
     return;
   }
-  // (Shared mode: contacts are not shared, so only the state's ARN is checked here.)
   const err = model.checkPut(p);
   if (err) {
     answer(req.requestId, null, JSON.stringify(err));
-    return;
-  }
-  if (room) {
-    sharedPut(req, p.state.name);
     return;
   }
   answer(req.requestId, {}, null);
@@ -193,10 +178,6 @@ const api = {
    */
   setState(name) {
     if (!model.byName(name)) throw new Error("no such agent state: " + name);
-    if (room) {
-      fetch(sharedBase + "set", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name }) });
-      return;
-    }
     change(() => model.agentSet(name));
   },
   /** The agent cancels its next state (Streams then fires onClearedNextState). */
@@ -273,35 +254,65 @@ const api = {
     send(event, data);
   },
 };
+/**
+ * Shared mode: what the agent does goes to the room (every frame shows the result, as it
+ * arrives); the methods return promises of their result. A refusal (no contact to end) is
+ * logged, as the real CCP greys out what cannot be done.
+ * @param {string} op
+ */
+const viaRoom = (op) => (/** @type {unknown[]} */ ...args) => {
+  const s = /** @type {NonNullable<typeof shared>} */ (shared);
+  return s.agent(op, ...args).catch((e) => {
+    console.warn(`fake CCP: ${op}: ${e.message}`);
+    throw e;
+  });
+};
+if (shared) {
+  const s = shared;
+  Object.assign(api, {
+    setState: viaRoom("setState"),
+    clearNextState: viaRoom("clearNextState"),
+    forceState: viaRoom("forceState"),
+    ring: viaRoom("ring"),
+    monitor: viaRoom("monitor"),
+    dial: viaRoom("dial"),
+    answer: viaRoom("answer"),
+    hangup: viaRoom("hangup"),
+    clear: viaRoom("clear"),
+    miss: viaRoom("miss"),
+    fail: viaRoom("fail"),
+    setRoutingProfile: viaRoom("setRoutingProfile"),
+    failover: viaRoom("failover"),
+    snapshot: () => s.update,
+    contacts: () => s.mirror.contacts.map((c) => ({ ...c })),
+    /** @param {string} type @param {number} [times] @param {string} [message] */
+    failNext: (type, times = 1, message = "simulated " + type) => s.fault({ fail: { type, times, message } }),
+    /** @param {boolean} on */
+    holdWrites: (on) => (on ? s.fault({ hold: 1 }) : s.fault({ clear: true })),
+  });
+  Object.defineProperty(api, "agentStates", { get: () => s.mirror.agentStates });
+}
 Object.defineProperty(window, "fakeCCP", { value: api });
 
-const ui = createUI(params.get("ui") === "0" ? null : (document.getElementById("ccp") ?? document.body), model, api, control);
+// In shared mode the controls show the room's agent (and act through the methods above).
+const ui = createUI(params.get("ui") === "0" ? null : (document.getElementById("ccp") ?? document.body), shared ? /** @type {any} */ (shared.mirror) : model, api, control);
 
-/** Shared mode: the room's state first, then every change as it happens. */
-function bootShared() {
-  /** @param {string} name */
-  const show = (name) => {
-    if (typeof name !== "string" || name === model.state.name) return;
-    change(() => (model.byName(name) ? model.applyState(/** @type {any} */ (model.byName(name))) : model.force(name)));
-  };
-  fetch(sharedBase + "state")
-    .then((r) => r.json())
-    .then((r) => {
-      if (typeof r.state === "string") {
-        const st = model.byName(r.state);
-        if (st) model.applyState(st);
-        else model.force(r.state);
-      }
-      const es = new EventSource(sharedBase + "events");
-      es.onmessage = (ev) => {
-        try {
-          show(JSON.parse(ev.data).state);
-        } catch (e) {
-          console.error("fake CCP: bad shared event", e);
-        }
-      };
-      boot();
-    });
+let booted = false;
+
+/**
+ * Shared mode: the room's agent as Connect pushes it, the first time when the frame
+ * connects (the frame then says it is ready), then every change, to every frame.
+ * @param {any} update
+ * @param {{activeRegion: string} | null} failover
+ */
+function sharedUpdate(update, failover) {
+  if (!booted) {
+    booted = true;
+    boot();
+    return;
+  }
+  push();
+  if (failover) send("globalResiliency::failover_complete", { activeRegion: failover.activeRegion, activeCcpUrl: location.href });
 }
 
 function boot() {
@@ -311,5 +322,5 @@ function boot() {
   push();
 }
 
-if (room) bootShared();
+if (shared) shared.connect();
 else boot();

@@ -26,7 +26,9 @@ export function createUI(root, model, api, control) {
     b.disabled = disabled;
     b.addEventListener("click", () => {
       try {
-        fn();
+        const r = /** @type {unknown} */ (fn());
+        // Shared mode: the room answers later; a refusal was logged there.
+        if (r instanceof Promise) r.catch(() => {});
       } catch (e) {
         console.error(e);
       }
@@ -100,14 +102,15 @@ export function createUI(root, model, api, control) {
       button("Region failover", () => api.failover(), false, "ccp-failover"),
     ]);
     root.append(admin);
-    const log = el("ol", { class: "log", id: "ccp-log" });
-    for (const r of control.requests.filter((x) => x.method === "putAgentState").slice(-6)) {
+    // Newest first, so that the last request shows without scrolling.
+    const log = el("ul", { class: "log", id: "ccp-log" });
+    for (const r of control.requests.filter((x) => x.method === "putAgentState").slice(-6).reverse()) {
       const p = r.params || {};
       let outcome = "pending";
       if (r.answer) outcome = r.answer.err ? "failed: " + JSON.parse(r.answer.err).type : "accepted";
       log.append(el("li", {}, ["putAgentState " + (p.state && p.state.name) + (p.enqueueNextState ? " (next status)" : "") + " \u2192 " + outcome]));
     }
-    root.append(el("div", { class: "label" }, ["API requests from Streams"]), log);
+    root.append(el("div", { class: "label" }, ["API requests from Streams, newest first"]), log);
   }
 
   return { render };

@@ -25,6 +25,7 @@ import { psError, describe } from "./errors.js";
  *   create(configJSON: string, wake: () => void): {ok: true, id: number, version: string} | {ok: false, error: {code: string, message: string, problems: unknown[]}},
  *   stop(id: number): void,
  *   stats(options?: {gc?: boolean, id?: number}): Record<string, any>,
+ *   lint?(rulesText: string): {ok: boolean, problems: import("./types.js").Problem[]},
  * }} ModuleAPI what the module registers as `__presenceSyncEngine`
  * @typedef {{
  *   mem: WebAssembly.Memory,
@@ -49,6 +50,21 @@ export function bridgeable(api, exports) {
   return !!api && typeof api.create === "function" && typeof api.stop === "function" && typeof api.stats === "function" &&
     !!exports && exports.mem instanceof WebAssembly.Memory && typeof exports.presenceSyncInput === "function" &&
     typeof exports.presenceSyncHandle === "function" && typeof exports.presenceSyncOutput === "function";
+}
+
+/**
+ * The module's lint of a rules document's text (what `presencesync lint` reports: errors
+ * and warnings, each at its line and column in that text). Creates no engine.
+ * @param {LoadedModule} mod
+ * @param {string} text
+ * @returns {import("./types.js").LintResult}
+ */
+export function lintRules(mod, text) {
+  if (typeof mod.api.lint !== "function") {
+    throw psError("wasm-load-failed", "This presence-sync.wasm cannot check rules (it has no lint): it is not this version's engine.");
+  }
+  const r = mod.api.lint(text);
+  return { ok: r.ok === true, problems: Array.isArray(r.problems) ? r.problems : [] };
 }
 
 /**

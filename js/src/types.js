@@ -22,6 +22,16 @@
  *   options?: Options,
  * }} StartParams
  *
+ * Checking rules (lint.js):
+ * @typedef {{
+ *   severity: "error" | "warning", code: string, ruleIndex: number, ruleName: string, field: string,
+ *   value: string, allowed: string[], suggestion: string, line: number, column: number,
+ *   message: string, snippet: string,
+ * }} Problem one located problem of a rules document (`ruleIndex` -1: the document itself;
+ *   `line` and `column` 0 when it has no place in the text; "" for what does not apply)
+ * @typedef {{ok: boolean, problems: Problem[]}} LintResult every problem, in the order of the
+ *   text; `ok` when none is an error
+ *
  * The engine's inputs and outputs (wasm/BRIDGE.md):
  * @typedef {"Connect Agent State" | "Salesforce Agent State"} Destination
  * @typedef {{op: string, [key: string]: unknown}} EngineInput

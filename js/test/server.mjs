@@ -16,9 +16,11 @@
 // `?csp=<policy>` so that tests can reproduce a page that blocks WebAssembly.
 //
 // /shared/<room>/... holds platforms shared by several tabs (shared-platforms.mjs): one
-// agent state for every fake CCP frame opened with `?shared=<room>` and one Omni-Channel
-// for every page using /pages/shared-omni.js, each change pushed to every tab with
-// Server-Sent Events, as a real CCP and a real Omni-Channel are shared by the agent's tabs.
+// agent for every fake CCP frame opened with `?shared=<room>`, one Omni-Channel for every
+// page using /pages/shared-omni.js, and the rules of the room's demo tabs, each change pushed
+// to every tab with Server-Sent Events, as a real CCP and a real Omni-Channel are shared by
+// the agent's tabs. Two servers given the same `rooms` share them (make demo serves the
+// page and the CCP frame on two ports, two origins, one agent).
 
 import http from "node:http";
 import fs from "node:fs";
@@ -90,15 +92,16 @@ export function resolvePath(urlPath) {
 
 /**
  * Starts the server.
- * @param {{port?: number, host?: string, log?: boolean, keepRequests?: boolean}} [opts]
- *   keepRequests: false stops recording request paths (long runs)
+ * @param {{port?: number, host?: string, log?: boolean, keepRequests?: boolean, rooms?: ReturnType<typeof createRooms>}} [opts]
+ *   keepRequests: false stops recording request paths (long runs); rooms: another server's
+ *   shared platforms (default: this server's own)
  * @returns {Promise<{server: http.Server, port: number, url: string, close: () => Promise<void>, requests: string[], rooms: ReturnType<typeof createRooms>}>}
  */
 export function startServer(opts = {}) {
   const host = opts.host ?? "127.0.0.1";
   /** @type {string[]} */
   const requests = [];
-  const rooms = createRooms();
+  const rooms = opts.rooms ?? createRooms();
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (opts.keepRequests !== false) requests.push(`${req.headers.host ?? ""}${url.pathname}`);

@@ -4,11 +4,15 @@
  * between tabs (js/test/shared-platforms.mjs): every tab sees every change, as every
  * Salesforce tab of one agent sees its one Omni-Channel presence. Writes go to the server,
  * which records which tab made them; their change comes back to every tab, like Omni's.
+ * The events come over the room's own stream (/shared/<room>/omni/events), or over one the
+ * page already has (`events`: the demo's one stream per tab).
  */
 
 /**
  * @param {string} room
- * @param {{tab?: () => string | null}} [o] tab: names the tab in the server's record of calls
+ * @param {{tab?: () => string | null, events?: (deliver: (data: any) => void) => () => void}} [o]
+ *   tab: names the tab in the server's record of calls; events: subscribes to the room's
+ *   adapter events on the page's own stream (returns the unsubscribe), instead of opening one
  */
 export function createSharedOmni(room, o = {}) {
   const base = "/shared/" + encodeURIComponent(room) + "/omni/";
@@ -16,6 +20,8 @@ export function createSharedOmni(room, o = {}) {
   const listeners = new Set();
   /** @type {EventSource | null} */
   let source = null;
+  /** @type {(() => void) | null} */
+  let off = null;
   let received = 0;
 
   async function state() {
@@ -36,24 +42,41 @@ export function createSharedOmni(room, o = {}) {
     return undefined;
   }
 
+  /** @param {any} data */
+  function deliver(data) {
+    received++;
+    for (const l of [...listeners]) {
+      try {
+        l(data);
+      } catch (e) {
+        console.error("shared omni listener threw", e);
+      }
+    }
+  }
+
   function open() {
-    source = new EventSource(base + "events");
-    source.onmessage = (ev) => {
-      received++;
+    if (o.events) {
+      off = o.events(deliver);
+      return;
+    }
+    const es = new EventSource(base + "events");
+    source = es;
+    es.onmessage = (ev) => {
       let data;
       try {
         data = JSON.parse(ev.data);
       } catch {
         data = ev.data;
       }
-      for (const l of [...listeners]) {
-        try {
-          l(data);
-        } catch (e) {
-          console.error("shared omni listener threw", e);
-        }
-      }
+      deliver(data);
     };
+  }
+
+  function close() {
+    off?.();
+    off = null;
+    source?.close();
+    source = null;
   }
 
   const adapter = {
@@ -77,14 +100,11 @@ export function createSharedOmni(room, o = {}) {
     },
     /** @param {(ev: any) => void} listener */
     subscribe(listener) {
+      if (!listeners.size) open();
       listeners.add(listener);
-      if (!source) open();
       return () => {
-        listeners.delete(listener);
-        if (!listeners.size && source) {
-          source.close();
-          source = null;
-        }
+        if (!listeners.delete(listener)) return;
+        if (!listeners.size) close();
       };
     },
   };

@@ -19,6 +19,9 @@ export type ExportsNameForName = Expect<Equal<keyof typeof impl, keyof typeof Pu
 export const start: typeof Public.start = impl.start;
 export const salesforce: typeof Public.salesforce = impl.salesforce;
 export const version: typeof Public.version = impl.version;
+export const lint: typeof Public.lint = impl.lint;
+export type LintResult = Expect<Equal<Awaited<ReturnType<typeof impl.lint>>, Public.LintResult>>;
+export type Problem = Expect<Equal<Public.Problem, T.Problem>>;
 
 // start resolves with what the declarations call a PresenceSync.
 export type SyncIsPublic = Expect<Assignable<ImplSync, Public.PresenceSync>>;
