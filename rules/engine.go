@@ -124,9 +124,23 @@ func Compile(data []byte) (*Engine, error) {
 	if diags.HasErrors() {
 		return nil, invalidRules(diags)
 	}
-	e := New(doc)
+	e := build(doc, true)
 	e.warnings = diags
 	return e, nil
+}
+
+// compileRuntime is Compile for the runtime (NewSession), which reads no
+// warning: it looks for errors only, so its engine has no warnings, and it
+// skips the work that can only find warnings (lint's proofs of shadowing and
+// cycles, the catalog checks). With errors it reads the document again as
+// Compile does, so that its refusal is Compile's, warnings included, word for
+// word.
+func compileRuntime(data []byte) (*Engine, error) {
+	doc, diags := parseDocument(data, false)
+	if diags.HasErrors() {
+		return Compile(data)
+	}
+	return build(doc, true), nil
 }
 
 func invalidRules(diags Diagnostics) *Error {
@@ -141,15 +155,22 @@ func invalidRules(diags Diagnostics) *Error {
 // New builds an engine from a parsed document (which should have no errors).
 // It copies what it keeps: the document is not changed, and changing it
 // afterwards does not change the engine.
-func New(doc *Document) *Engine {
-	e := &Engine{rules: make([]Rule, len(doc.Rules))}
-	own := *doc
-	own.Rules = e.rules
-	own.Connect.States = append([]ConnectState(nil), doc.Connect.States...)
-	own.Salesforce.Statuses = append([]SalesforceStatus(nil), doc.Salesforce.Statuses...)
-	own.Salesforce.ServiceChannels = append([]ServiceChannel(nil), doc.Salesforce.ServiceChannels...)
-	own.Options = append([]byte(nil), doc.Options...)
-	e.doc = &own
+func New(doc *Document) *Engine { return build(doc, false) }
+
+// build builds an engine from a document; owned: the document is the
+// engine's own (Compile's, read from the text just now), not copied.
+func build(doc *Document, owned bool) *Engine {
+	e := &Engine{rules: doc.Rules, doc: doc}
+	if !owned {
+		e.rules = make([]Rule, len(doc.Rules))
+		own := *doc
+		own.Rules = e.rules
+		own.Connect.States = append([]ConnectState(nil), doc.Connect.States...)
+		own.Salesforce.Statuses = append([]SalesforceStatus(nil), doc.Salesforce.Statuses...)
+		own.Salesforce.ServiceChannels = append([]ServiceChannel(nil), doc.Salesforce.ServiceChannels...)
+		own.Options = append([]byte(nil), doc.Options...)
+		e.doc = &own
+	}
 	e.blank = make([]RuleTrace, len(e.rules))
 	e.crit = make([]compiledRule, len(e.rules))
 	total := 0
@@ -158,10 +179,12 @@ func New(doc *Document) *Engine {
 	}
 	e.nodes = make([]compiledNode, 0, total)
 	for i := range doc.Rules {
-		e.rules[i] = doc.Rules[i]
 		r := &e.rules[i]
+		if !owned {
+			*r = doc.Rules[i]
+			r.Criteria = r.Criteria.clone()
+		}
 		r.Index = i
-		r.Criteria = r.Criteria.clone()
 		if r.Active && r.Source > SourceNone && r.Source < numSources {
 			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
 		}
@@ -209,7 +232,8 @@ func (e *Engine) Document() *Document { return e.doc }
 // Rules returns the compiled rules.
 func (e *Engine) Rules() []Rule { return e.rules }
 
-// Warnings returns the warnings found while compiling.
+// Warnings returns the warnings found while compiling (none for the engine of
+// a Session, which looks for errors only: lint and Compile report every warning).
 func (e *Engine) Warnings() Diagnostics { return e.warnings }
 
 // Action is a write a rule asks for, and what became of it.

@@ -24,16 +24,16 @@ const (
 )
 
 type jnode struct {
-	kind  jkind
 	off   int // where the value starts
 	end   int
-	str   string // string value, or a number's text ("" for a small integer read by a pooled parser: see num)
-	b     bool
-	small bool    // a number that is a small integer, exactly num
+	str   string  // string value, or a number's text ("" for a small integer read by a pooled parser: see num)
 	num   float64 // its value, when small
 	keys  []string
 	koffs []int // where each key starts
 	vals  []*jnode
+	kind  jkind
+	b     bool
+	small bool // a number that is a small integer, exactly num
 }
 
 // maxDepth bounds nesting: hostile input cannot exhaust the stack.
@@ -48,78 +48,61 @@ func (e *jsonError) Error() string {
 	return e.msg + " at offset " + strconv.Itoa(e.off)
 }
 
+// jparser reads one JSON text into a tree whose nodes and member lists come
+// from an arena (jarena.go): a document of 1,000 rules is read in a few dozen
+// allocations, not one per value.
 type jparser struct {
 	data []byte
+	// text is data as one immutable string, made once: a string without
+	// escapes is a substring of it, a number's text too ("" for a pooled or
+	// shallow parse, whose strings are their own).
+	text string
 	i    int
-	pool *jpool // nil: every node and string is a new allocation
+	a    *jarena
+	pool *jpool // nil: strings are substrings of text, or new ones
+	// shallow: the top-level value and its direct members are built, deeper
+	// values are read (and checked) but not built (parseJSONShallow).
+	shallow bool
+	skip    int   // > 0 while reading values that are not built
+	scratch jnode // the node of every value that is not built
 }
 
-// parseJSON reads one JSON value filling the whole input (whitespace around it allowed).
+// parseJSON reads one JSON value filling the whole input (whitespace around it
+// allowed). The tree's strings share one copy of data: data may change
+// afterwards.
 func parseJSON(data []byte) (*jnode, *jsonError) {
-	return (&jparser{data: data}).parse()
+	return (&jparser{data: data, text: string(data), a: newArena(len(data))}).parse()
 }
 
-// jpool lets a parser reuse the nodes (and their member slices) of its last
-// parse, and the strings it has read before: the session reads a small input
-// per event, and this keeps that from allocating. A tree parsed with a pool is
-// valid until the pool's next parse; its strings are ordinary strings and stay
-// valid for good.
-type jpool struct {
-	p      jparser
-	nodes  []*jnode
-	used   int
-	intern map[string]string
+// parseJSONShallow reads data like parseJSON, with the same errors, but builds
+// only the top-level value and its direct members: a member that is an object
+// or an array has no members in the tree (its off and end say where it is).
+// For a value of which only the top is read (the session's configuration,
+// whose rules document Compile reads).
+func parseJSONShallow(data []byte) (*jnode, *jsonError) {
+	return (&jparser{data: data, a: newArena(0), shallow: true}).parse()
 }
 
-const (
-	poolMaxNodes   = 1024 // a parse that used more nodes is not kept for the next one
-	internMaxItems = 512  // strings remembered (the first ones read: names, ids, states)
-	internMaxLen   = 64   // longer strings are not remembered
-)
-
-// parse reads data like parseJSON, reusing the pool's nodes.
-func (q *jpool) parse(data []byte) (*jnode, *jsonError) {
-	if q.used > poolMaxNodes {
-		q.nodes = nil
-	}
-	q.used = 0
-	q.p = jparser{data: data, pool: q}
-	n, err := q.p.parse()
-	q.p.data = nil
-	return n, err
-}
-
-func (q *jpool) node(kind jkind, off int) *jnode {
-	if q.used == len(q.nodes) {
-		q.nodes = append(q.nodes, &jnode{})
-	}
-	n := q.nodes[q.used]
-	q.used++
-	*n = jnode{kind: kind, off: off, keys: n.keys[:0], koffs: n.koffs[:0], vals: n.vals[:0]}
-	return n
-}
-
-// str returns b as a string, the same one as last time when b was read before.
-func (q *jpool) str(b []byte) string {
-	if s, ok := q.intern[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	if len(b) <= internMaxLen && len(q.intern) < internMaxItems {
-		if q.intern == nil {
-			q.intern = make(map[string]string)
-		}
-		q.intern[s] = s
-	}
-	return s
-}
-
-// node makes a node, from the pool when the parser has one.
+// node makes a node, from the arena (or the scratch node for a value not built).
 func (p *jparser) node(kind jkind, off int) *jnode {
-	if p.pool != nil {
-		return p.pool.node(kind, off)
+	if p.skip > 0 {
+		p.scratch = jnode{kind: kind, off: off}
+		return &p.scratch
 	}
-	return &jnode{kind: kind, off: off}
+	return p.a.node(kind, off)
+}
+
+// str is the string at data[from:to] (no escapes, valid UTF-8).
+func (p *jparser) str(from, to int) string {
+	switch {
+	case p.skip > 0:
+		return ""
+	case p.text != "":
+		return p.text[from:to]
+	case p.pool != nil:
+		return p.pool.str(p.data[from:to])
+	}
+	return string(p.data[from:to])
 }
 
 func (p *jparser) parse() (*jnode, *jsonError) {
@@ -182,9 +165,9 @@ func (p *jparser) value(depth int) (*jnode, *jsonError) {
 	start := p.i
 	switch c := p.data[p.i]; {
 	case c == '{':
-		return p.object(depth)
+		return p.members(p.node(jObject, start), depth, true)
 	case c == '[':
-		return p.array(depth)
+		return p.members(p.node(jArray, start), depth, false)
 	case c == '"':
 		s, err := p.string()
 		if err != nil {
@@ -266,13 +249,13 @@ func (p *jparser) number() (*jnode, *jsonError) {
 	}
 	n := p.node(jNumber, start)
 	n.end = p.i
-	if p.pool != nil {
+	if p.pool != nil && p.skip == 0 {
 		if v, ok := smallInt(p.data[start:p.i]); ok {
 			n.small, n.num = true, v
 			return n, nil
 		}
 	}
-	n.str = string(p.data[start:p.i])
+	n.str = p.str(start, p.i)
 	return n, nil
 }
 
@@ -312,19 +295,17 @@ func (n *jnode) numText() string {
 func (p *jparser) string() (string, *jsonError) {
 	p.i++ // opening quote
 	start := p.i
-	// Fast path: no escapes, valid UTF-8.
+	// Fast path: no escapes, valid UTF-8 (checked only when a byte is not ASCII).
+	ascii := true
 	for p.i < len(p.data) {
 		c := p.data[p.i]
 		if c == '"' {
-			s := p.data[start:p.i]
+			end := p.i
 			p.i++
-			if utf8.Valid(s) {
-				if p.pool != nil {
-					return p.pool.str(s), nil
-				}
-				return string(s), nil
+			if ascii || utf8.Valid(p.data[start:end]) {
+				return p.str(start, end), nil
 			}
-			return toValidUTF8(s), nil
+			return toValidUTF8(p.data[start:end]), nil
 		}
 		if c == '\\' {
 			break
@@ -332,6 +313,7 @@ func (p *jparser) string() (string, *jsonError) {
 		if c < 0x20 {
 			return "", p.fail("a control character in a string must be escaped")
 		}
+		ascii = ascii && c < utf8.RuneSelf
 		p.i++
 	}
 	buf := append([]byte(nil), p.data[start:p.i]...)
@@ -433,91 +415,94 @@ func toValidUTF8(b []byte) string {
 	return string(out)
 }
 
-func (p *jparser) object(depth int) (*jnode, *jsonError) {
-	n := p.node(jObject, p.i)
+// members reads the members of an object or the elements of an array (after
+// its opening bracket, up to and past its closing one) into n. The members
+// are gathered on the arena's stacks, shared by every level, and copied once
+// into exact-size lists; the members of a value not built are read and
+// checked, not kept.
+func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError) {
+	closer, what := byte(']'), "element"
+	if object {
+		closer, what = '}', "member"
+	}
 	p.i++
 	p.space()
-	if p.i < len(p.data) && p.data[p.i] == '}' {
+	if p.i < len(p.data) && p.data[p.i] == closer {
 		p.i++
 		n.end = p.i
 		return n, nil
 	}
+	// The members of the top-level value's members are not built in a shallow parse.
+	if p.skip > 0 || (p.shallow && depth >= 1) {
+		p.skip++
+	}
+	skipping := p.skip > 0
+	a := p.a
+	kbase, vbase := len(a.kstack), len(a.vstack) // an array gathers values only
+	count := 0
 	for {
 		p.space()
-		if p.i < len(p.data) && p.data[p.i] == '}' && len(n.keys) > 0 {
-			return nil, p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
-		}
-		if p.i >= len(p.data) {
-			return nil, p.fail("unexpected end of input: the text ends before every { and [ is closed")
-		}
-		if p.data[p.i] != '"' {
-			if p.data[p.i] == '\'' {
-				return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
+		if p.i < len(p.data) && p.data[p.i] == closer && count > 0 {
+			if object {
+				return nil, p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
 			}
-			return nil, p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
-		}
-		koff := p.i
-		key, err := p.string()
-		if err != nil {
-			return nil, err
-		}
-		p.space()
-		if p.i >= len(p.data) || p.data[p.i] != ':' {
-			return nil, p.fail("unexpected " + p.what() + ": expected ':' after a member name")
-		}
-		p.i++
-		p.space()
-		v, err := p.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		n.keys = append(n.keys, key)
-		n.koffs = append(n.koffs, koff)
-		n.vals = append(n.vals, v)
-		p.space()
-		if p.i < len(p.data) && p.data[p.i] == ',' {
-			p.i++
-			continue
-		}
-		if p.i < len(p.data) && p.data[p.i] == '}' {
-			p.i++
-			n.end = p.i
-			return n, nil
-		}
-		return nil, p.separatorError('}', "member")
-	}
-}
-
-func (p *jparser) array(depth int) (*jnode, *jsonError) {
-	n := p.node(jArray, p.i)
-	p.i++
-	p.space()
-	if p.i < len(p.data) && p.data[p.i] == ']' {
-		p.i++
-		n.end = p.i
-		return n, nil
-	}
-	for {
-		p.space()
-		if p.i < len(p.data) && p.data[p.i] == ']' && len(n.vals) > 0 {
 			return nil, p.fail("unexpected character ']': JSON allows no comma after the last element of an array")
 		}
+		var key string
+		koff := p.i
+		if object {
+			if p.i >= len(p.data) {
+				return nil, p.fail("unexpected end of input: the text ends before every { and [ is closed")
+			}
+			if p.data[p.i] != '"' {
+				if p.data[p.i] == '\'' {
+					return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
+				}
+				return nil, p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
+			}
+			var err *jsonError
+			if key, err = p.string(); err != nil {
+				return nil, err
+			}
+			p.space()
+			if p.i >= len(p.data) || p.data[p.i] != ':' {
+				return nil, p.fail("unexpected " + p.what() + ": expected ':' after a member name")
+			}
+			p.i++
+			p.space()
+		}
 		v, err := p.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		n.vals = append(n.vals, v)
+		count++
+		if !skipping {
+			if object {
+				a.kstack = append(a.kstack, key)
+				a.ostack = append(a.ostack, koff)
+			}
+			a.vstack = append(a.vstack, v)
+		}
 		p.space()
 		if p.i < len(p.data) && p.data[p.i] == ',' {
 			p.i++
 			continue
 		}
-		if p.i < len(p.data) && p.data[p.i] == ']' {
+		if p.i < len(p.data) && p.data[p.i] == closer {
 			p.i++
 			n.end = p.i
+			if skipping {
+				p.skip--
+				return n, nil
+			}
+			if object {
+				n.keys = a.takeKeys(kbase, p.i)
+				n.koffs = a.takeOffs(kbase, p.i)
+			}
+			n.vals = a.takeVals(vbase, p.i)
 			return n, nil
 		}
-		return nil, p.separatorError(']', "element")
+		return nil, p.separatorError(closer, what)
 	}
 }
 

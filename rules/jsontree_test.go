@@ -99,13 +99,15 @@ func TestJSONPoolReuse(t *testing.T) {
 	s, _ := again.get("event").get("newState").text()
 	assert.Equal(t, unsafe.StringData(newState), unsafe.StringData(s))
 
-	// A parse that needed more than poolMaxNodes nodes is not kept.
-	big := []byte("[" + strings.Repeat("0,", poolMaxNodes+10) + "0]")
+	// The slabs of a parse that needed many more than poolMaxNodes nodes are not kept.
+	big := []byte("[" + strings.Repeat("0,", 4*poolMaxNodes) + "0]")
 	_, err = pool.parse(big)
 	require.Nil(t, err)
+	assert.Greater(t, cap(pool.a.nodes.s), poolMaxNodes)
 	_, err = pool.parse([]byte(`{}`))
 	require.Nil(t, err)
-	assert.LessOrEqual(t, len(pool.nodes), 1)
+	assert.LessOrEqual(t, cap(pool.a.nodes.s), minSlab)
+	assert.LessOrEqual(t, cap(pool.a.vals.s), minSlab)
 }
 
 // The strings a pool remembers are bounded in number and length.
@@ -123,6 +125,60 @@ func TestJSONPoolInternBounded(t *testing.T) {
 	assert.False(t, kept)
 }
 
+// topOf describes a tree's top-level value and its direct members, each with
+// where it is, as a shallow parse builds them (full: the tree is a full parse's,
+// whose deeper members are left out).
+func topOf(n *jnode, full bool) []string {
+	one := func(key string, koff int, v *jnode, member bool) string {
+		s := key + "@" + strconv.Itoa(koff) + ":" + strconv.Itoa(int(v.kind)) + "[" + strconv.Itoa(v.off) + "," + strconv.Itoa(v.end) + ")"
+		switch v.kind {
+		case jString, jNumber:
+			s += "=" + strconv.Quote(v.str)
+		case jBool:
+			s += "=" + strconv.FormatBool(v.b)
+		}
+		if member && !full && len(v.vals) > 0 {
+			s += " with members" // a shallow parse builds none below the top
+		}
+		return s
+	}
+	out := []string{one("", 0, n, false)}
+	for i, v := range n.vals {
+		key, koff := "", -1
+		if n.kind == jObject {
+			key, koff = n.keys[i], n.koffs[i]
+		}
+		out = append(out, one(key, koff, v, true))
+	}
+	return out
+}
+
+// A shallow parse checks the whole text, with the same errors, and builds the
+// top only: the rules document inside a session's configuration is read once,
+// by Compile.
+func TestJSONShallow(t *testing.T) {
+	in := `{"rules": {"rules": [{"name": "a\u00e9"}]}, "options": {"x": [1, 2]}, "s": "t\"x", "n": -1.5, "b": true, "z": null}`
+	n, err := parseJSONShallow([]byte(in))
+	require.Nil(t, err)
+	full, err := parseJSON([]byte(in))
+	require.Nil(t, err)
+	assert.Equal(t, topOf(full, true), topOf(n, false))
+	assert.Equal(t, []string{"rules", "options", "s", "n", "b", "z"}, n.keys)
+	r := n.get("rules")
+	assert.Equal(t, `{"rules": [{"name": "a\u00e9"}]}`, in[r.off:r.end])
+	assert.Empty(t, r.vals, "below the top nothing is built")
+	s, _ := n.get("s").text()
+	assert.Equal(t, `t"x`, s)
+
+	for _, bad := range []string{`{"rules": {"rules": [1 2]}}`, `{"rules": [{"a": "\q"}]}`, `{"rules": {"a": tru}}`, `{"o": [` + strings.Repeat("[", 100) + `]}`} {
+		_, ferr := parseJSON([]byte(bad))
+		_, serr := parseJSONShallow([]byte(bad))
+		require.NotNil(t, ferr, bad)
+		require.NotNil(t, serr, bad)
+		assert.Equal(t, ferr.Error(), serr.Error(), bad)
+	}
+}
+
 func TestJSONTreeDepthLimit(t *testing.T) {
 	deep := make([]byte, 0, 2000)
 	for i := 0; i < 1000; i++ {
@@ -134,7 +190,8 @@ func TestJSONTreeDepthLimit(t *testing.T) {
 }
 
 func FuzzJSONTree(f *testing.F) {
-	for _, s := range []string{`{"type":"Connect Agent State Change","newState":"Lunch"}`, `[1,{"a":"\u0041"}]`, `"\ud83d\ude00"`, `1e999`} {
+	for _, s := range []string{`{"type":"Connect Agent State Change","newState":"Lunch"}`, `[1,{"a":"\u0041"}]`, `"\ud83d\ude00"`, `1e999`,
+		`{"rules":{"rules":[{"name":"x","criteria":{"all":[{"operandA":"a"}]}}]},"options":{"echoWindowMs":5}}`, `{"a":[1,[2,{"b":[3]}],]}`} {
 		f.Add([]byte(s))
 	}
 	var pool jpool // shared by every input: each parse reuses the last one's nodes
@@ -148,6 +205,13 @@ func FuzzJSONTree(f *testing.F) {
 			require.Equal(t, toAny(n), toAny(pn), "pooled and plain trees differ for %q", data)
 		} else {
 			require.Equal(t, err.Error(), perr.Error())
+		}
+		sn, serr := parseJSONShallow(data)
+		require.Equal(t, err == nil, serr == nil, "shallow and full parses disagree on %q", data)
+		if err == nil {
+			require.Equal(t, topOf(n, true), topOf(sn, false), "shallow and full tops differ for %q", data)
+		} else {
+			require.Equal(t, err.Error(), serr.Error())
 		}
 		if (wantErr == nil) != (err == nil) {
 			// encoding/json rejects numbers out of float64 range; the reader keeps their text.

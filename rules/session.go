@@ -21,7 +21,7 @@ func NewSession(config []byte) (s *Session, err error) {
 			s, err = nil, &Error{Code: CodeInternal, Message: "internal error while compiling the rules: " + PanicText(p)}
 		}
 	}()
-	cfg, jerr := parseJSON(config)
+	cfg, jerr := parseJSONShallow(config) // the rules document is read once, by Compile
 	if jerr != nil || cfg.kind != jObject {
 		msg := "the configuration must be a JSON object"
 		if jerr != nil {
@@ -39,7 +39,7 @@ func NewSession(config []byte) (s *Session, err error) {
 	default:
 		rulesJSON = config[r.off:r.end]
 	}
-	eng, err := Compile(rulesJSON)
+	eng, err := compileRuntime(rulesJSON) // errors only: the runtime reads no warning
 	if err != nil {
 		return nil, err
 	}

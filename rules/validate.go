@@ -10,11 +10,17 @@ import (
 // Logout rules that can never match, shadowed rules and rule cycles. Every
 // check runs on each criterion of a rule, inside groups too, and reports it by
 // its path.
+//
+// Without p.warnings (the runtime's compile) the checks that can only warn
+// (duplicate names, the proofs, the catalogs) are not made.
 func validateDocument(p *parser, doc *Document) {
-	names := map[string]int{}
+	var names map[string]int
+	if p.warnings {
+		names = make(map[string]int, len(doc.Rules))
+	}
 	for i := range doc.Rules {
 		r := &doc.Rules[i]
-		if r.Name != "" {
+		if r.Name != "" && p.warnings {
 			if j, dup := names[r.Name]; dup {
 				d := p.add(SeverityWarning, "duplicate-name", r, "name", p.off(r, "name"),
 					"another rule (rules["+itoa(j)+"]) has the same name; messages will be ambiguous")
@@ -25,6 +31,9 @@ func validateDocument(p *parser, doc *Document) {
 		}
 		validateTarget(p, doc, r)
 		validateCriteria(p, doc, r)
+	}
+	if !p.warnings {
+		return
 	}
 	pr := newProver(p, doc)
 	pr.shadowing()
@@ -87,15 +96,12 @@ func findConnectState(states []ConnectState, name string) *ConnectState {
 }
 
 func validateTarget(p *parser, doc *Document, r *Rule) {
-	if r.Index >= len(p.fieldOffs) {
-		return
-	}
 	field := p.targetField(r)
-	o, has := p.fieldOffs[r.Index][field]
-	if !has || p.data[o] != '"' {
+	v := p.field(r, field)
+	if v == nil || v.kind != jString {
 		return // already reported: the rule has no target, or it is not a string
 	}
-	off := p.off(r, field)
+	off := v.off
 	switch r.Destination {
 	case DestinationConnect:
 		switch {
@@ -171,10 +177,17 @@ func validateCriteria(p *parser, doc *Document, r *Rule) {
 		if n.Join != JoinNone || !n.complete() {
 			continue
 		}
-		validateCriterion(p, doc, r, n)
+		validateCriterion(p, r, n)
+		if !p.warnings {
+			continue
+		}
+		criterionWarnings(p, doc, r, n)
 		if r.Source == SourceSalesforceStateChange && n.Comparator == Equal && n.staticAgainst(OperandSalesforceNewState) == OfflineStatus {
 			offlineStatus = true
 		}
+	}
+	if !p.warnings {
+		return
 	}
 	if offlineStatus && findStatusName(doc, OfflineStatus) == nil {
 		p.add(SeverityWarning, "offline-is-not-logout", r, "source", p.off(r, "source"),
@@ -193,8 +206,8 @@ func validateCriteria(p *parser, doc *Document, r *Rule) {
 	}
 }
 
-// validateCriterion checks one complete criterion, reporting it by its path.
-func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
+// validateCriterion checks one complete criterion for errors, reporting it by its path.
+func validateCriterion(p *parser, r *Rule, n *CriteriaNode) {
 	c := &n.Criterion
 	if c.Comparator.ordering() {
 		for _, s := range []struct {
@@ -218,6 +231,13 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 			d.Allowed = []string{"Equal to", "Not equal to"}
 		}
 	}
+}
+
+// criterionWarnings checks one complete criterion for what may be a mistake:
+// a comparison of two static values, names missing from the catalogs, a
+// reason the source does not give.
+func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
+	c := &n.Criterion
 	if c.OperandA == OperandStatic && c.OperandB == OperandStatic {
 		p.add(SeverityWarning, "constant-criterion", r, fieldPath(n.Path, "operandA"), n.off("operandA"),
 			"both operands are static values, so the criterion is always "+boolWord(compareValues(c.Comparator, c.OperandAValue, c.OperandBValue) == matchYes))
