@@ -58,16 +58,6 @@ func (sl *slab[T]) room(n int, a *jarena, pos int) {
 	sl.s = make([]T, 0, max(n, next))
 }
 
-// node returns a new node from the node slab; off is where its value starts.
-func (a *jarena) node(kind jkind, off int) *jnode {
-	a.nodes.room(1, a, off)
-	a.nodes.used++
-	a.nodes.s = a.nodes.s[:len(a.nodes.s)+1]
-	n := &a.nodes.s[len(a.nodes.s)-1]
-	*n = jnode{kind: kind, off: off}
-	return n
-}
-
 // takeKeys moves the keys gathered since the stack held base members into an
 // exact-size list; takeOffs and takeVals do the same for their stacks (pos:
 // where the parser is). An object gathers on the three stacks, an array on

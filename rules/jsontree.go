@@ -83,13 +83,26 @@ func parseJSONShallow(data []byte) (*jnode, *jsonError) {
 	return (&jparser{data: data, a: newArena(0), shallow: true}).parse()
 }
 
-// node makes a node, from the arena (or the scratch node for a value not built).
+// node makes a node, from the arena's slab (or the scratch node for a value
+// not built). It is called for every value: the slab's fast path is written
+// out here.
 func (p *jparser) node(kind jkind, off int) *jnode {
 	if p.skip > 0 {
 		p.scratch = jnode{kind: kind, off: off}
 		return &p.scratch
 	}
-	return p.a.node(kind, off)
+	a := p.a
+	if len(a.nodes.s) == cap(a.nodes.s) {
+		a.nodes.room(1, a, off)
+	}
+	a.nodes.used++
+	a.nodes.s = a.nodes.s[:len(a.nodes.s)+1]
+	n := &a.nodes.s[len(a.nodes.s)-1]
+	if a.size == 0 {
+		*n = jnode{} // a pool's slab is used again
+	}
+	n.kind, n.off = kind, off
+	return n
 }
 
 // str is the string at data[from:to] (no escapes, valid UTF-8).
@@ -293,28 +306,31 @@ func (n *jnode) numText() string {
 }
 
 func (p *jparser) string() (string, *jsonError) {
-	p.i++ // opening quote
-	start := p.i
+	data := p.data
+	start := p.i + 1 // after the opening quote
 	// Fast path: no escapes, valid UTF-8 (checked only when a byte is not ASCII).
-	ascii := true
-	for p.i < len(p.data) {
-		c := p.data[p.i]
-		if c == '"' {
-			end := p.i
-			p.i++
-			if ascii || utf8.Valid(p.data[start:end]) {
-				return p.str(start, end), nil
-			}
-			return toValidUTF8(p.data[start:end]), nil
-		}
-		if c == '\\' {
+	var high byte // the bytes or'ed together: ASCII when below utf8.RuneSelf
+	i := start
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '"' || c == '\\' || c < 0x20 {
 			break
 		}
-		if c < 0x20 {
-			return "", p.fail("a control character in a string must be escaped")
-		}
-		ascii = ascii && c < utf8.RuneSelf
+		high |= c
+	}
+	p.i = i
+	if i < len(data) && data[i] == '"' {
 		p.i++
+		if high < utf8.RuneSelf || utf8.Valid(data[start:i]) {
+			if p.text != "" && p.skip == 0 {
+				return p.text[start:i], nil
+			}
+			return p.str(start, i), nil
+		}
+		return toValidUTF8(data[start:i]), nil
+	}
+	if i < len(data) && data[i] < 0x20 {
+		return "", p.fail("a control character in a string must be escaped")
 	}
 	buf := append([]byte(nil), p.data[start:p.i]...)
 	for p.i < len(p.data) {
@@ -426,7 +442,11 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 		closer, what = '}', "member"
 	}
 	p.i++
-	p.space()
+	// Whitespace is skipped by a call only where there is some: a document
+	// written by JSON.stringify has none.
+	if p.i < len(p.data) && p.data[p.i] <= ' ' {
+		p.space()
+	}
 	if p.i < len(p.data) && p.data[p.i] == closer {
 		p.i++
 		n.end = p.i
@@ -441,35 +461,32 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 	kbase, vbase := len(a.kstack), len(a.vstack) // an array gathers values only
 	count := 0
 	for {
-		p.space()
+		if p.i < len(p.data) && p.data[p.i] <= ' ' {
+			p.space()
+		}
 		if p.i < len(p.data) && p.data[p.i] == closer && count > 0 {
-			if object {
-				return nil, p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
-			}
-			return nil, p.fail("unexpected character ']': JSON allows no comma after the last element of an array")
+			return nil, p.trailingComma(object)
 		}
 		var key string
 		koff := p.i
 		if object {
-			if p.i >= len(p.data) {
-				return nil, p.fail("unexpected end of input: the text ends before every { and [ is closed")
-			}
-			if p.data[p.i] != '"' {
-				if p.data[p.i] == '\'' {
-					return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
-				}
-				return nil, p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
+			if p.i >= len(p.data) || p.data[p.i] != '"' {
+				return nil, p.keyError()
 			}
 			var err *jsonError
 			if key, err = p.string(); err != nil {
 				return nil, err
 			}
-			p.space()
+			if p.i < len(p.data) && p.data[p.i] <= ' ' {
+				p.space()
+			}
 			if p.i >= len(p.data) || p.data[p.i] != ':' {
-				return nil, p.fail("unexpected " + p.what() + ": expected ':' after a member name")
+				return nil, p.colonError()
 			}
 			p.i++
-			p.space()
+			if p.i < len(p.data) && p.data[p.i] <= ' ' {
+				p.space()
+			}
 		}
 		v, err := p.value(depth + 1)
 		if err != nil {
@@ -483,7 +500,9 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 			}
 			a.vstack = append(a.vstack, v)
 		}
-		p.space()
+		if p.i < len(p.data) && p.data[p.i] <= ' ' {
+			p.space()
+		}
 		if p.i < len(p.data) && p.data[p.i] == ',' {
 			p.i++
 			continue
@@ -504,6 +523,29 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 		}
 		return nil, p.separatorError(closer, what)
 	}
+}
+
+// The errors of members, apart: the reader's hot function stays small.
+
+func (p *jparser) trailingComma(object bool) *jsonError {
+	if object {
+		return p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
+	}
+	return p.fail("unexpected character ']': JSON allows no comma after the last element of an array")
+}
+
+func (p *jparser) keyError() *jsonError {
+	switch {
+	case p.i >= len(p.data):
+		return p.fail("unexpected end of input: the text ends before every { and [ is closed")
+	case p.data[p.i] == '\'':
+		return p.fail("unexpected character \"'\": JSON strings take double quotes")
+	}
+	return p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
+}
+
+func (p *jparser) colonError() *jsonError {
+	return p.fail("unexpected " + p.what() + ": expected ':' after a member name")
 }
 
 // get returns an object's member (the last one, if repeated), or nil.
