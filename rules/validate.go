@@ -242,7 +242,8 @@ func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 		p.add(SeverityWarning, "constant-criterion", r, fieldPath(n.Path, "operandA"), n.off("operandA"),
 			"both operands are static values, so the criterion is always "+boolWord(compareValues(c.Comparator, c.OperandAValue, c.OperandBValue) == matchYes))
 	}
-	field := fieldPath(n.Path, c.staticField())
+	// The static value's path and place, made for a warning only.
+	field := func() string { return fieldPath(n.Path, c.staticField()) }
 	off := n.off(c.staticField())
 	// What a name missing from the catalogs means for the criterion.
 	mayNever := "so this criterion may never be true"
@@ -250,7 +251,7 @@ func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 		mayNever = "so this criterion may always be true"
 	}
 	if v := c.staticAgainst(OperandChangeReason); v != "" {
-		validateReason(p, r, c, field, off, v)
+		validateReason(p, r, c, field(), off, v)
 	}
 	// Static names checked against the catalogs (warnings: criteria may test anything).
 	for _, o := range []Operand{OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState, OperandServiceChannel} {
@@ -261,7 +262,7 @@ func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 		switch o {
 		case OperandConnectNewState, OperandConnectOldState:
 			if len(doc.Connect.States) > 0 && findConnectState(doc.Connect.States, v) == nil && !IsConnectSystemState(v) {
-				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is neither an agent state in the Connect catalog nor a Connect system state, "+mayNever)
+				d := p.add(SeverityWarning, CodeUnknownState, r, field(), off, quote(v)+" is neither an agent state in the Connect catalog nor a Connect system state, "+mayNever)
 				p.allowed(d, v, append(connectStateNames(doc), connectSystemStates[:5]...))
 			}
 		case OperandSalesforceNewState:
@@ -272,11 +273,11 @@ func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 			switch {
 			case byName != nil:
 			case byLabel != nil:
-				d := p.add(SeverityWarning, "label-not-developer-name", r, field, off,
+				d := p.add(SeverityWarning, "label-not-developer-name", r, field(), off,
 					quote(v)+" is the label of a presence status; Salesforce Agent New State is the API name (DeveloperName); did you mean "+quote(byLabel.DeveloperName)+"?")
 				d.Value, d.Suggestion = v, byLabel.DeveloperName
 			default:
-				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is not a presence status DeveloperName in the Salesforce catalog, "+mayNever)
+				d := p.add(SeverityWarning, CodeUnknownState, r, field(), off, quote(v)+" is not a presence status DeveloperName in the Salesforce catalog, "+mayNever)
 				p.allowed(d, v, append(statusNames(doc), OfflineStatus))
 			}
 		case OperandServiceChannel:
@@ -290,7 +291,7 @@ func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 				found = found || ch.DeveloperName == v
 			}
 			if !found {
-				d := p.add(SeverityWarning, "unknown-channel", r, field, off, quote(v)+" is not a service channel in the Salesforce catalog, "+mayNever)
+				d := p.add(SeverityWarning, "unknown-channel", r, field(), off, quote(v)+" is not a service channel in the Salesforce catalog, "+mayNever)
 				p.allowed(d, v, names)
 			}
 		}
