@@ -113,43 +113,28 @@ func build(doc *Document, owned bool) *Engine {
 // list of the size of the source's rules, a key's first rule taking one place:
 // only a key several rules share has a list of its own.
 func (e *Engine) plan() {
-	slots := make([]int8, len(e.rules))
-	keys := make([]string, len(e.rules))
 	for src := SourceConnectStateChange; src < numSources; src++ {
 		p := &e.plans[src]
 		p.blank = append([]RuleTrace(nil), e.blank...)
-		var perSlot [numIndexed]int
-		for _, idx := range e.bySource[src] {
-			slot, key := -1, ""
-			if src != SourceSalesforceLogout || e.crit[idx].logoutOK {
-				slot, key, _ = indexable(e.rules[idx].Criteria)
-			}
-			slots[idx], keys[idx] = int8(slot), key
-			if slot >= 0 {
-				perSlot[slot]++
-			}
-		}
 		free := make([]int32, len(e.bySource[src]))
 		for _, idx := range e.bySource[src] {
 			if src == SourceSalesforceLogout && !e.crit[idx].logoutOK {
 				p.blank[idx].Outcome = OutcomeNotLogout
 				continue
 			}
-			slot, key := slots[idx], keys[idx]
+			slot, key, _ := indexable(e.rules[idx].Criteria)
 			if slot < 0 {
 				p.linear = append(p.linear, idx)
 				continue
 			}
-			m := p.eq[slot]
-			if m == nil {
-				m = make(map[string][]int32, perSlot[slot])
-				p.eq[slot] = m
+			if p.eq[slot] == nil {
+				p.eq[slot] = map[string][]int32{}
 			}
-			list, seen := m[key]
+			list, seen := p.eq[slot][key]
 			if !seen {
 				list, free = free[:0:1], free[1:]
 			}
-			m[key] = append(list, idx)
+			p.eq[slot][key] = append(list, idx)
 			p.blank[idx].Outcome = OutcomeNoMatch
 		}
 	}

@@ -149,26 +149,18 @@ func memberPath(path string, j Join, k int) string {
 	return path + "." + j.String() + "[" + strconv.Itoa(k) + "]"
 }
 
-// memberKey names a member's path: member k of the j group at parent.
-type memberKey struct {
-	parent string
-	j      Join
-	k      int
-}
-
-// memberPath is the path of member k of a group, made once per document:
-// the rules of a document share their paths ("criteria.all[1]").
+// memberPath is the path of member k of a group, made once per document for
+// the members of a top-level group ("criteria.all[1]"): the rules of a
+// document share them.
 func (p *parser) memberPath(path string, j Join, k int) string {
-	key := memberKey{path, j, k}
-	if s, ok := p.paths[key]; ok {
-		return s
+	if path != criteriaField || k >= maxCriteriaPerRule {
+		return memberPath(path, j, k)
 	}
-	if p.paths == nil {
-		p.paths = map[memberKey]string{}
+	top := &p.paths[j-JoinAll]
+	for len(*top) <= k {
+		*top = append(*top, memberPath(path, j, len(*top)))
 	}
-	s := memberPath(path, j, k)
-	p.paths[key] = s
-	return s
+	return (*top)[k]
 }
 
 // critSlab is how many criteria nodes the parser takes from the heap at once.

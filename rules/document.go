@@ -101,8 +101,9 @@ type parser struct {
 	// rulesLeft: how many rules are left to read, the one being read included
 	crit      Criteria
 	rulesLeft int
-	// paths: the paths of group members already made ("criteria.all[1]"), shared by every rule
-	paths map[memberKey]string
+	// paths: the paths of the members of top-level "all" and "any" groups
+	// made so far ("criteria.all[1]"), shared by every rule
+	paths [2][]string
 }
 
 // broken reports whether a rule's criteria have a problem that stops lint

@@ -43,51 +43,42 @@ func newArena(size int) *jarena {
 	return a
 }
 
-// room makes sure the slab can hand out n more items: a full slab is replaced
-// by a new one (the items handed out stay where they are), sized for the rest
-// of the input at the rate of the part read so far (pos: where the parser is),
-// or twice as large in a pool's arena.
-func (sl *slab[T]) room(n int, a *jarena, pos int) {
-	if cap(sl.s)-len(sl.s) >= n {
-		return
-	}
-	next := max(minSlab, 2*cap(sl.s))
+// next returns the size of a new slab for one that is full (cap items, used
+// handed out in all, n wanted now): sized for the rest of the input at the
+// rate of the part read so far (pos: where the parser is), or twice as large
+// in a pool's arena.
+func (a *jarena) next(used, cap, n, pos int) int {
+	next := max(minSlab, 2*cap)
 	if a.size > 0 && pos > 0 && pos < a.size {
-		next = minSlab + sl.used/8 + int(int64(sl.used)*int64(a.size-pos)/int64(pos))
+		next = minSlab + used/8 + int(int64(used)*int64(a.size-pos)/int64(pos))
 	}
-	sl.s = make([]T, 0, max(n, next))
+	return max(n, next)
 }
 
-// takeKeys moves the keys gathered since the stack held base members into an
-// exact-size list; takeOffs and takeVals do the same for their stacks (pos:
-// where the parser is). An object gathers on the three stacks, an array on
-// the values' stack only, so the keys' and the values' stacks have their own
-// bases.
-func (a *jarena) takeKeys(base, pos int) []string {
-	out := take(&a.keys, a.kstack[base:], a, pos)
-	clear(a.kstack[base:]) // a pool's stack keeps no old string reachable
-	a.kstack = a.kstack[:base]
-	return out
-}
-
-func (a *jarena) takeOffs(base, pos int) []int {
-	out := take(&a.offs, a.ostack[base:], a, pos)
-	a.ostack = a.ostack[:base]
-	return out
-}
-
-func (a *jarena) takeVals(base, pos int) []*jnode {
-	out := take(&a.vals, a.vstack[base:], a, pos)
-	clear(a.vstack[base:]) // nor an old slab of nodes
-	a.vstack = a.vstack[:base]
-	return out
+// members moves the members of n gathered on the stacks since they held
+// kbase keys and vbase values into exact-size lists (pos: where the parser
+// is). An object gathers on the three stacks, an array on the values' stack
+// only, so the keys' and the values' stacks have their own bases.
+func (a *jarena) members(n *jnode, kbase, vbase, pos int) {
+	if n.kind == jObject {
+		n.keys = take(&a.keys, a.kstack[kbase:], a, pos)
+		n.koffs = take(&a.offs, a.ostack[kbase:], a, pos)
+		clear(a.kstack[kbase:]) // a pool's stack keeps no old string reachable
+		a.kstack, a.ostack = a.kstack[:kbase], a.ostack[:kbase]
+	}
+	n.vals = take(&a.vals, a.vstack[vbase:], a, pos)
+	clear(a.vstack[vbase:]) // nor an old slab of nodes
+	a.vstack = a.vstack[:vbase]
 }
 
 // take copies from into the slab and returns the copy, capped at its length
-// (appending to it never writes over its neighbours).
+// (appending to it never writes over its neighbours). A full slab is replaced
+// by a new one; the items it handed out stay where they are.
 func take[T any](sl *slab[T], from []T, a *jarena, pos int) []T {
 	n := len(from)
-	sl.room(n, a, pos)
+	if cap(sl.s)-len(sl.s) < n {
+		sl.s = make([]T, 0, a.next(sl.used, cap(sl.s), n, pos))
+	}
 	sl.used += n
 	l := len(sl.s)
 	sl.s = append(sl.s, from...)
@@ -98,20 +89,12 @@ func take[T any](sl *slab[T], from []T, a *jarena, pos int) []T {
 // read from it is no longer valid. Slabs that grew past max items are
 // dropped, so that one large input does not keep its memory.
 func (a *jarena) reset(max int) {
-	a.nodes.reset(max)
-	a.keys.reset(max)
-	a.offs.reset(max)
-	a.vals.reset(max)
-	a.kstack, a.ostack, a.vstack = a.kstack[:0], a.ostack[:0], a.vstack[:0]
-}
-
-func (sl *slab[T]) reset(max int) {
-	sl.used = 0
-	if cap(sl.s) > max {
-		sl.s = nil
-		return
+	a.nodes.used, a.keys.used, a.offs.used, a.vals.used = 0, 0, 0, 0
+	a.nodes.s, a.keys.s, a.offs.s, a.vals.s = a.nodes.s[:0], a.keys.s[:0], a.offs.s[:0], a.vals.s[:0]
+	if cap(a.nodes.s) > max || cap(a.keys.s) > max || cap(a.offs.s) > max || cap(a.vals.s) > max {
+		*a = jarena{}
 	}
-	sl.s = sl.s[:0]
+	a.kstack, a.ostack, a.vstack = a.kstack[:0], a.ostack[:0], a.vstack[:0]
 }
 
 // jpool lets a parser reuse the slabs of its last parse, and the strings it

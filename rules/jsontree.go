@@ -69,7 +69,7 @@ func (p *jparser) node(kind jkind, off int) *jnode {
 	}
 	a := p.a
 	if len(a.nodes.s) == cap(a.nodes.s) {
-		a.nodes.room(1, a, off)
+		a.nodes.s = make([]jnode, 0, a.next(a.nodes.used, cap(a.nodes.s), 1, off))
 	}
 	a.nodes.used++
 	a.nodes.s = a.nodes.s[:len(a.nodes.s)+1]
@@ -482,11 +482,7 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 				p.skip--
 				return n, nil
 			}
-			if object {
-				n.keys = a.takeKeys(kbase, p.i)
-				n.koffs = a.takeOffs(kbase, p.i)
-			}
-			n.vals = a.takeVals(vbase, p.i)
+			a.members(n, kbase, vbase, p.i)
 			return n, nil
 		}
 		return nil, p.separatorError(closer, what)
