@@ -297,7 +297,14 @@ func (p *jparser) string() (string, *jsonError) {
 		}
 		return toValidUTF8(data[start:i]), nil
 	}
-	if i < len(data) && data[i] < 0x20 {
+	return p.escaped(start)
+}
+
+// escaped reads the rest of a string that has an escape, a control character
+// or no end (start: after its opening quote; p.i: where the fast path of
+// string stopped), decoding its escapes into a string of its own.
+func (p *jparser) escaped(start int) (string, *jsonError) {
+	if p.i < len(p.data) && p.data[p.i] < 0x20 {
 		return "", p.fail("a control character in a string must be escaped")
 	}
 	buf := append([]byte(nil), p.data[start:p.i]...)
