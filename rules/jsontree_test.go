@@ -110,6 +110,23 @@ func TestJSONPoolReuse(t *testing.T) {
 	assert.LessOrEqual(t, cap(pool.a.vals.s), minSlab)
 }
 
+// Once warm, a pool reads an input of the size and strings it has seen
+// without allocating (the session's per-event path: its slabs are reused).
+func TestJSONPoolReadsWithoutAllocating(t *testing.T) {
+	var pool jpool
+	in := []byte(`{"op":"event","now":1795479114405,"trace":false,"event":{"type":"Connect Agent State Change",` +
+		`"oldState":"Available","newState":"Lunch","contacts":[{"id":"c1","state":"connected"},{"id":"c2","state":"ended"}]}}`)
+	_, err := pool.parse(in)
+	require.Nil(t, err)
+	allocs := testing.AllocsPerRun(100, func() {
+		n, err := pool.parse(in)
+		if err != nil || n.get("event").get("contacts").vals[1].get("state").str != "ended" {
+			t.Fatal("the input did not read back")
+		}
+	})
+	assert.Zero(t, allocs)
+}
+
 // The strings a pool remembers are bounded in number and length.
 func TestJSONPoolInternBounded(t *testing.T) {
 	var pool jpool
