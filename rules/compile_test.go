@@ -144,3 +144,22 @@ func TestNewSessionReadsTheRulesOnce(t *testing.T) {
 	t.Logf("NewSession %.0f allocations, its compile %.0f", session, compile)
 	assert.Less(t, session, compile+100, "the configuration's rules were read twice")
 }
+
+// BenchmarkCompileRuntime is what the browser's create costs in the engine:
+// NewSession with a configuration of n rules of each shape (the runtime's
+// compile, errors only; BenchmarkCompile is Compile, lint's proofs included).
+func BenchmarkCompileRuntime(b *testing.B) {
+	for _, sh := range benchShapes {
+		for _, n := range benchSizes {
+			b.Run(sh.name+"/rules="+itoa(n), func(b *testing.B) {
+				cfg := []byte(`{"rules":` + string(benchDoc(b, sh.rules(n))) + `,"options":{}}`)
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := NewSession(cfg); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
