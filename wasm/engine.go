@@ -4,7 +4,6 @@ package main
 
 import (
 	"runtime"
-	"runtime/debug"
 	"strconv"
 	"syscall/js"
 
@@ -79,10 +78,7 @@ type (
 func register(global js.Value) {
 	api := js.Global().Get("Object").New()
 	api.Set("version", Version)
-	resumeGCFunc = js.FuncOf(func(js.Value, []js.Value) any {
-		resumeGC()
-		return nil
-	})
+	initGC()
 	api.Set("create", js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -112,46 +108,13 @@ func create(args []js.Value) any {
 	if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
 		return failure("invalid-options", "create(configJSON, wake) needs the configuration as JSON text and a wake function")
 	}
-	pauseGC()
+	pauseGC() // gc.go
 	s, err := rules.NewSession([]byte(args[0].String()))
 	if err != nil {
 		return refusal(err)
 	}
 	in := newInstance(s, args[1])
 	return created{OK: true, ID: int(in.id), Version: Version}
-}
-
-// The collector is paused while create compiles the rules, and resumes in a
-// page task of its own once create has returned. Compiling reads the rules
-// document into a tree that stays live until the engine is built, so a
-// collection during the compile marks that tree and frees nothing; yet it
-// costs the start-up its work, in code the browser has not yet optimised, and
-// the optimising of the collector's own functions. Paused, the heap grows by
-// what the compile allocates (the tree is most of it: the same peak), and the
-// first collection after the compile frees the tree.
-var (
-	gcPaused     bool
-	gcPercent    int     // GOGC before the pause
-	resumeGCFunc js.Func // calls resumeGC; made once by register
-)
-
-// pauseGC pauses the collector until a timer set now runs resumeGC (a create
-// made before it runs finds it paused already).
-func pauseGC() {
-	if gcPaused {
-		return
-	}
-	gcPercent = debug.SetGCPercent(-1)
-	gcPaused = true
-	js.Global().Call("setTimeout", resumeGCFunc, 0)
-}
-
-// resumeGC restores the collector's setting from before pauseGC.
-func resumeGC() {
-	if gcPaused {
-		debug.SetGCPercent(gcPercent)
-		gcPaused = false
-	}
 }
 
 func failure(code, message string) refused {
