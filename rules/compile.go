@@ -23,11 +23,11 @@ func Compile(data []byte) (*Engine, error) {
 // compileRuntime is Compile for the runtime (NewSession), which reads no
 // warning: it looks for errors only, so its engine has no warnings, and it
 // skips the work that can only find warnings (lint's proofs of shadowing and
-// cycles, the catalog checks). With errors it reads the document again as
-// Compile does, so that its refusal is Compile's, warnings included, word for
-// word.
-func compileRuntime(data []byte) (*Engine, error) {
-	doc, diags := parseDocument(data, false)
+// cycles, the catalog checks). top is data read already (parseJSONWithin), or
+// nil. With errors it reads the document again as Compile does, so that its
+// refusal is Compile's, warnings included, word for word.
+func compileRuntime(data []byte, top *jnode) (*Engine, error) {
+	doc, diags := parseDocument(data, top, false)
 	if diags.HasErrors() {
 		return Compile(data)
 	}

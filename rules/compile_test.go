@@ -1,9 +1,12 @@
 package rules
 
 import (
+	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,25 +37,51 @@ func compileCorpus(t *testing.T) map[string][]byte {
 // checkRuntimeAgrees asserts that the runtime's compile (errors only) finds
 // the errors lint finds, refuses a document with Compile's error word for word
 // (warnings included), and otherwise builds the engine Compile builds, less
-// its warnings.
+// its warnings; and so does a session given the document inside its
+// configuration (read from the configuration's tree, located in the
+// document), or as JSON text.
 func checkRuntimeAgrees(t *testing.T, data []byte) (errors, warnings int) {
 	t.Helper()
 	_, all := Parse(data)
-	_, errOnly := parseDocument(data, false)
+	_, errOnly := parseDocument(data, nil, false)
 	require.Equal(t, all.Errors(), errOnly, "the runtime's errors differ from lint's")
 	want, werr := Compile(data)
-	got, gerr := compileRuntime(data)
+	got, gerr := compileRuntime(data, nil)
 	if werr != nil {
 		require.Error(t, gerr, "the runtime accepted what Compile refuses")
 		require.Equal(t, werr, gerr, "the runtime's refusal differs from Compile's")
-		return len(all.Errors()), len(all.Warnings())
+		errors = len(all.Errors())
+	} else {
+		require.NoError(t, gerr)
+		assert.Empty(t, got.Warnings(), "the runtime's engine keeps warnings nobody reads")
+		assert.Equal(t, all, want.Warnings(), "Compile's engine keeps every warning")
+		want.warnings = nil
+		require.Equal(t, want, got, "the runtime's engine differs from Compile's")
 	}
-	require.NoError(t, gerr)
-	assert.Empty(t, got.Warnings(), "the runtime's engine keeps warnings nobody reads")
-	assert.Equal(t, all, want.Warnings(), "Compile's engine keeps every warning")
-	want.warnings = nil
-	require.Equal(t, want, got, "the runtime's engine differs from Compile's")
-	return 0, len(all.Warnings())
+	var configs [][]byte
+	if utf8.Valid(data) { // as JSON text, the same document
+		quoted, err := json.Marshal(string(data))
+		require.NoError(t, err)
+		configs = append(configs, []byte(`{"rules":`+string(quoted)+`}`))
+	}
+	if json.Valid(data) && bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{")) {
+		// A document (an object: a string there is JSON text, null no rules) inside the
+		// configuration, with space and another member before it.
+		configs = append(configs, []byte("{\"options\": {},\n \"rules\": "+string(data)+"}"))
+	}
+	for _, cfg := range configs {
+		s, serr := NewSession(cfg)
+		if werr != nil {
+			require.Equal(t, werr, serr, "the session's refusal differs from Compile's: %s", cfg)
+			continue
+		}
+		if serr != nil {
+			require.NotEmpty(t, want.Document().Options, "the session refused rules Compile accepts: %v", serr)
+			continue // the document's options do not hold as the session's
+		}
+		require.Equal(t, want, s.coord.eng, "the session's engine differs from Compile's")
+	}
+	return errors, len(all.Warnings())
 }
 
 func TestRuntimeCompileAgreesWithLint(t *testing.T) {
@@ -84,7 +113,19 @@ func TestSessionRefusesWithLintsProblems(t *testing.T) {
 // An engine shares nothing with the text it was compiled from: the caller
 // may write over it (the module reuses its buffers).
 func TestCompileKeepsNothingOfItsInput(t *testing.T) {
-	for _, compile := range []func([]byte) (*Engine, error){Compile, compileRuntime} {
+	runtime := func(data []byte) (*Engine, error) { return compileRuntime(data, nil) }
+	session := func(data []byte) (*Engine, error) {
+		cfg := append(append([]byte(`{"options":{},"rules":`), data...), '}')
+		s, err := NewSession(cfg)
+		if err != nil {
+			return nil, err
+		}
+		for i := range cfg {
+			cfg[i] = 'x'
+		}
+		return s.coord.eng, nil
+	}
+	for _, compile := range []func([]byte) (*Engine, error){Compile, runtime, session} {
 		data := benchDoc(t, benchGroupRules(20))
 		eng, err := compile(data)
 		require.NoError(t, err)
@@ -116,7 +157,7 @@ func TestCompileAllocations(t *testing.T) {
 			}
 		})
 		rt := testing.AllocsPerRun(3, func() {
-			if _, err := compileRuntime(data); err != nil {
+			if _, err := compileRuntime(data, nil); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -126,8 +167,8 @@ func TestCompileAllocations(t *testing.T) {
 	}
 }
 
-// A session reads its configuration once: the rules document inside it is read
-// by the compile alone, and the configuration's top only (a shallow read).
+// A session reads its configuration once: the rules document inside it is
+// compiled from the configuration's tree (parseJSONWithin), not read again.
 func TestNewSessionReadsTheRulesOnce(t *testing.T) {
 	doc := benchDoc(t, benchGroupRules(1000))
 	cfg := []byte(`{"rules":` + string(doc) + `,"options":{"echoWindowMs":5000}}`)
@@ -137,7 +178,7 @@ func TestNewSessionReadsTheRulesOnce(t *testing.T) {
 		}
 	})
 	compile := testing.AllocsPerRun(3, func() {
-		if _, err := compileRuntime(doc); err != nil {
+		if _, err := compileRuntime(doc, nil); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -161,12 +161,13 @@ func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, 
 
 // Parse reads and checks a rules document. It reports every problem it finds,
 // each located; the document is usable only when there are no errors.
-func Parse(data []byte) (*Document, Diagnostics) { return parseDocument(data, true) }
+func Parse(data []byte) (*Document, Diagnostics) { return parseDocument(data, nil, true) }
 
-// parseDocument is Parse; without warnings it looks for errors only (the
-// same errors: see parser.warnings).
-func parseDocument(data []byte, warnings bool) (*Document, Diagnostics) {
-	p, doc := parse(data, warnings)
+// parseDocument is Parse; top: data read already (by parseJSONWithin), or nil.
+// Without warnings it looks for errors only (the same errors: see
+// parser.warnings).
+func parseDocument(data []byte, top *jnode, warnings bool) (*Document, Diagnostics) {
+	p, doc := parse(data, top, warnings)
 	if doc == nil {
 		return nil, p.sorted()
 	}
@@ -175,14 +176,17 @@ func parseDocument(data []byte, warnings bool) (*Document, Diagnostics) {
 }
 
 // parse reads a document's shape: its rules, catalogs and options, and the
-// problems of each (validateDocument checks the rest).
-func parse(data []byte, warnings bool) (*parser, *Document) {
+// problems of each (validateDocument checks the rest). top is data read
+// already, or nil.
+func parse(data []byte, top *jnode, warnings bool) (*parser, *Document) {
 	p := &parser{data: data, warnings: warnings}
 	doc := &Document{}
-	top, jerr := parseJSON(data)
-	if jerr != nil {
-		p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
-		return p, nil
+	if top == nil {
+		var jerr *jsonError
+		if top, jerr = parseJSON(data); jerr != nil {
+			p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
+			return p, nil
+		}
 	}
 	if top.kind != jObject {
 		p.add(SeverityError, "type", nil, "", top.off, `a rules document is a JSON object with a "rules" array, got `+top.kindName())

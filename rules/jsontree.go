@@ -30,17 +30,16 @@ func (e *jsonError) Error() string {
 type jparser struct {
 	data []byte
 	// text is data as one immutable string, made once: a string without
-	// escapes is a substring of it, a number's text too ("" for a pooled or
-	// shallow parse, whose strings are their own).
+	// escapes is a substring of it, a number's text too ("" for a pooled
+	// parse, whose strings are its own).
 	text string
 	i    int
 	a    *jarena
-	pool *jpool // nil: strings are substrings of text, or new ones
-	// shallow: the top-level value and its direct members are built, deeper
-	// values are read (and checked) but not built (parseJSONShallow).
-	shallow bool
-	skip    int   // > 0 while reading values that are not built
-	scratch jnode // the node of every value that is not built
+	pool *jpool // nil: strings are substrings of text
+	// base is subtracted from every offset the tree records: inside the value
+	// of the top-level member relKey it is where that value starts (relAt).
+	base, relAt int
+	relKey      string
 }
 
 // parseJSON reads one JSON value filling the whole input (whitespace around it
@@ -50,23 +49,21 @@ func parseJSON(data []byte) (*jnode, *jsonError) {
 	return (&jparser{data: data, text: string(data), a: newArena(len(data))}).parse()
 }
 
-// parseJSONShallow reads data like parseJSON, with the same errors, but builds
-// only the top-level value and its direct members: a member that is an object
-// or an array has no members in the tree (its off and end say where it is).
-// For a value of which only the top is read (the session's configuration,
-// whose rules document Compile reads).
-func parseJSONShallow(data []byte) (*jnode, *jsonError) {
-	return (&jparser{data: data, a: newArena(0), shallow: true}).parse()
+// parseJSONWithin reads data like parseJSON (with the same errors); if it is
+// an object, the value of its member key (the last, if repeated) is read as if
+// it were a text of its own, its offsets counted from where it starts, at:
+// what the tree gives of it is what parseJSON gives of data[at:at+v.end]. The
+// session reads its configuration so, and compiles the rules document inside
+// it from the tree (a document's diagnostics are located in the document).
+func parseJSONWithin(data []byte, key string) (top *jnode, at int, err *jsonError) {
+	p := &jparser{data: data, text: string(data), a: newArena(len(data)), relKey: key, relAt: -1}
+	top, err = p.parse()
+	return top, p.relAt, err
 }
 
-// node makes a node, from the arena's slab (or the scratch node for a value
-// not built). It is called for every value: the slab's fast path is written
-// out here.
+// node makes a node from the arena's slab; off is where its value starts. It
+// is called for every value: the slab's fast path is written out here.
 func (p *jparser) node(kind jkind, off int) *jnode {
-	if p.skip > 0 {
-		p.scratch = jnode{kind: kind, off: off}
-		return &p.scratch
-	}
 	a := p.a
 	if len(a.nodes.s) == cap(a.nodes.s) {
 		a.nodes.s = make([]jnode, 0, a.next(a.nodes.used, cap(a.nodes.s), 1, off))
@@ -77,15 +74,13 @@ func (p *jparser) node(kind jkind, off int) *jnode {
 	if a.size == 0 {
 		*n = jnode{} // a pool's slab is used again
 	}
-	n.kind, n.off = kind, off
+	n.kind, n.off = kind, off-p.base
 	return n
 }
 
 // str is the string at data[from:to] (no escapes, valid UTF-8).
 func (p *jparser) str(from, to int) string {
 	switch {
-	case p.skip > 0:
-		return ""
 	case p.text != "":
 		return p.text[from:to]
 	case p.pool != nil:
@@ -163,7 +158,7 @@ func (p *jparser) value(depth int) (*jnode, *jsonError) {
 			return nil, err
 		}
 		n := p.node(jString, start)
-		n.end, n.str = p.i, s
+		n.end, n.str = p.i-p.base, s
 		return n, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
@@ -199,7 +194,7 @@ func (p *jparser) literal(word string, n *jnode) (*jnode, *jsonError) {
 		return nil, p.fail("unexpected " + p.what() + ": expected " + word)
 	}
 	p.i += len(word)
-	n.end = p.i
+	n.end = p.i - p.base
 	return n, nil
 }
 
@@ -237,8 +232,8 @@ func (p *jparser) number() (*jnode, *jsonError) {
 		}
 	}
 	n := p.node(jNumber, start)
-	n.end = p.i
-	if p.pool != nil && p.skip == 0 {
+	n.end = p.i - p.base
+	if p.pool != nil {
 		if v, ok := smallInt(p.data[start:p.i]); ok {
 			n.small, n.num = true, v
 			return n, nil
@@ -290,7 +285,7 @@ func (p *jparser) string() (string, *jsonError) {
 	if i < len(data) && data[i] == '"' {
 		p.i++
 		if high < utf8.RuneSelf || utf8.Valid(data[start:i]) {
-			if p.text != "" && p.skip == 0 {
+			if p.text != "" {
 				return p.text[start:i], nil
 			}
 			return p.str(start, i), nil
@@ -424,14 +419,9 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 	}
 	if p.i < len(p.data) && p.data[p.i] == closer {
 		p.i++
-		n.end = p.i
+		n.end = p.i - p.base
 		return n, nil
 	}
-	// The members of the top-level value's members are not built in a shallow parse.
-	if p.skip > 0 || (p.shallow && depth >= 1) {
-		p.skip++
-	}
-	skipping := p.skip > 0
 	a := p.a
 	kbase, vbase := len(a.kstack), len(a.vstack) // an array gathers values only
 	count := 0
@@ -443,7 +433,7 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 			return nil, p.trailingComma(object)
 		}
 		var key string
-		koff := p.i
+		koff := p.i - p.base
 		if object {
 			if p.i >= len(p.data) || p.data[p.i] != '"' {
 				return nil, p.keyError()
@@ -463,18 +453,23 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 				p.space()
 			}
 		}
+		rel := depth == 0 && object && p.relKey != "" && key == p.relKey
+		if rel { // a text of its own (parseJSONWithin)
+			p.base, p.relAt = p.i, p.i
+		}
 		v, err := p.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		count++
-		if !skipping {
-			if object {
-				a.kstack = append(a.kstack, key)
-				a.ostack = append(a.ostack, koff)
-			}
-			a.vstack = append(a.vstack, v)
+		if rel {
+			p.base = 0
 		}
+		count++
+		if object {
+			a.kstack = append(a.kstack, key)
+			a.ostack = append(a.ostack, koff)
+		}
+		a.vstack = append(a.vstack, v)
 		if p.i < len(p.data) && p.data[p.i] <= ' ' {
 			p.space()
 		}
@@ -484,11 +479,7 @@ func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError)
 		}
 		if p.i < len(p.data) && p.data[p.i] == closer {
 			p.i++
-			n.end = p.i
-			if skipping {
-				p.skip--
-				return n, nil
-			}
+			n.end = p.i - p.base
 			a.members(n, kbase, vbase, p.i)
 			return n, nil
 		}

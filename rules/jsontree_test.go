@@ -142,57 +142,89 @@ func TestJSONPoolInternBounded(t *testing.T) {
 	assert.False(t, kept)
 }
 
-// topOf describes a tree's top-level value and its direct members, each with
-// where it is, as a shallow parse builds them (full: the tree is a full parse's,
-// whose deeper members are left out).
-func topOf(n *jnode, full bool) []string {
-	one := func(key string, koff int, v *jnode, member bool) string {
-		s := key + "@" + strconv.Itoa(koff) + ":" + strconv.Itoa(int(v.kind)) + "[" + strconv.Itoa(v.off) + "," + strconv.Itoa(v.end) + ")"
-		switch v.kind {
+// treeText describes a tree with every node's place: two trees with the same
+// text are the same values at the same offsets.
+func treeText(n *jnode) string {
+	var b strings.Builder
+	var walk func(n *jnode)
+	walk = func(n *jnode) {
+		b.WriteString(strconv.Itoa(int(n.kind)) + "[" + strconv.Itoa(n.off) + "," + strconv.Itoa(n.end) + ")")
+		switch n.kind {
 		case jString, jNumber:
-			s += "=" + strconv.Quote(v.str)
+			b.WriteString(strconv.Quote(n.str))
 		case jBool:
-			s += "=" + strconv.FormatBool(v.b)
+			b.WriteString(strconv.FormatBool(n.b))
 		}
-		if member && !full && len(v.vals) > 0 {
-			s += " with members" // a shallow parse builds none below the top
+		b.WriteByte('{')
+		for i, v := range n.vals {
+			if n.kind == jObject {
+				b.WriteString(strconv.Quote(n.keys[i]) + "@" + strconv.Itoa(n.koffs[i]) + ":")
+			}
+			walk(v)
+			b.WriteByte(',')
 		}
-		return s
+		b.WriteByte('}')
 	}
-	out := []string{one("", 0, n, false)}
-	for i, v := range n.vals {
-		key, koff := "", -1
-		if n.kind == jObject {
-			key, koff = n.keys[i], n.koffs[i]
-		}
-		out = append(out, one(key, koff, v, true))
-	}
-	return out
+	walk(n)
+	return b.String()
 }
 
-// A shallow parse checks the whole text, with the same errors, and builds the
-// top only: the rules document inside a session's configuration is read once,
-// by Compile.
-func TestJSONShallow(t *testing.T) {
-	in := `{"rules": {"rules": [{"name": "a\u00e9"}]}, "options": {"x": [1, 2]}, "s": "t\"x", "n": -1.5, "b": true, "z": null}`
-	n, err := parseJSONShallow([]byte(in))
+// checkWithin asserts that parseJSONWithin(data, key) reads data as parseJSON
+// does, with the same errors, except that the value of the top-level member
+// key (the last) is what parseJSON gives of its own text, data[at:at+end].
+func checkWithin(t *testing.T, data []byte, key string) {
+	t.Helper()
+	full, ferr := parseJSON(data)
+	within, at, werr := parseJSONWithin(data, key)
+	require.Equal(t, ferr == nil, werr == nil, "%q", data)
+	if ferr != nil {
+		require.Equal(t, ferr.Error(), werr.Error())
+		return
+	}
+	v := within.get(key)
+	if v == nil {
+		require.Equal(t, treeText(full), treeText(within))
+		return
+	}
+	own, err := parseJSON(data[at : at+v.end])
 	require.Nil(t, err)
-	full, err := parseJSON([]byte(in))
-	require.Nil(t, err)
-	assert.Equal(t, topOf(full, true), topOf(n, false))
-	assert.Equal(t, []string{"rules", "options", "s", "n", "b", "z"}, n.keys)
-	r := n.get("rules")
-	assert.Equal(t, `{"rules": [{"name": "a\u00e9"}]}`, in[r.off:r.end])
-	assert.Empty(t, r.vals, "below the top nothing is built")
-	s, _ := n.get("s").text()
-	assert.Equal(t, `t"x`, s)
+	require.Equal(t, treeText(own), treeText(v), "the member read as a text of its own")
+	// Everything else as parseJSON reads it: the top, the other members, and
+	// an earlier member of the same name (read as a text of its own too).
+	require.Equal(t, full.keys, within.keys)
+	require.Equal(t, full.koffs, within.koffs)
+	require.Equal(t, [2]int{full.off, full.end}, [2]int{within.off, within.end})
+	for i, k := range full.keys {
+		want := full.vals[i]
+		if k == key {
+			var err *jsonError
+			want, err = parseJSON(data[want.off:want.end])
+			require.Nil(t, err)
+		}
+		require.Equal(t, treeText(want), treeText(within.vals[i]), "member %d (%s)", i, k)
+	}
+}
 
-	for _, bad := range []string{`{"rules": {"rules": [1 2]}}`, `{"rules": [{"a": "\q"}]}`, `{"rules": {"a": tru}}`, `{"o": [` + strings.Repeat("[", 100) + `]}`} {
-		_, ferr := parseJSON([]byte(bad))
-		_, serr := parseJSONShallow([]byte(bad))
-		require.NotNil(t, ferr, bad)
-		require.NotNil(t, serr, bad)
-		assert.Equal(t, ferr.Error(), serr.Error(), bad)
+// The session reads its configuration once: the rules document inside is
+// read as a text of its own (located in the document), in the same pass.
+func TestJSONWithin(t *testing.T) {
+	for _, in := range []string{
+		`{"options": {"x": [1, 2]}, "rules": {"rules": [{"name": "a\u00e9", "n": -1.5}]}, "z": null}`,
+		"{\n  \"rules\" :\n\t{ \"rules\": [ 1, {\"a\": true} ] } ,\n \"rules\": [\"last\", {\"b\": 2}]\n}",
+		`{"rules": "a document as JSON text"}`, `{"other": {"rules": {"a": 1}}}`, `[{"rules": {"a": 1}}]`, `{}`,
+	} {
+		checkWithin(t, []byte(in), "rules")
+	}
+	data := []byte(`{"options": {}, "rules": {"rules": [{"name": "x"}]}}`)
+	top, at, err := parseJSONWithin(data, "rules")
+	require.Nil(t, err)
+	r := top.get("rules")
+	assert.Equal(t, `{"rules": [{"name": "x"}]}`, string(data[at:at+r.end]))
+	assert.Equal(t, 0, r.off)
+	assert.Equal(t, 20, r.vals[0].vals[0].get("name").off, "counted from the document's start")
+
+	for _, bad := range []string{`{"rules": {"rules": [1 2]}}`, `{"rules": [{"a": "\q"}]}`, `{"rules": {"a": tru}}`, `{"o": 1, "rules": [` + strings.Repeat("[", 100) + `]}`} {
+		checkWithin(t, []byte(bad), "rules")
 	}
 }
 
@@ -223,13 +255,7 @@ func FuzzJSONTree(f *testing.F) {
 		} else {
 			require.Equal(t, err.Error(), perr.Error())
 		}
-		sn, serr := parseJSONShallow(data)
-		require.Equal(t, err == nil, serr == nil, "shallow and full parses disagree on %q", data)
-		if err == nil {
-			require.Equal(t, topOf(n, true), topOf(sn, false), "shallow and full tops differ for %q", data)
-		} else {
-			require.Equal(t, err.Error(), serr.Error())
-		}
+		checkWithin(t, data, "rules")
 		if (wantErr == nil) != (err == nil) {
 			// encoding/json rejects numbers out of float64 range; the reader keeps their text.
 			if _, isRange := wantErr.(*json.UnmarshalTypeError); isRange {
