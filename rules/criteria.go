@@ -149,6 +149,35 @@ func memberPath(path string, j Join, k int) string {
 	return path + "." + j.String() + "[" + strconv.Itoa(k) + "]"
 }
 
+// memberPath is the path of member k of a group, made once per document for
+// the members of a top-level group ("criteria.all[1]"): the rules of a
+// document share them.
+func (p *parser) memberPath(path string, j Join, k int) string {
+	if path != criteriaField || k >= maxCriteriaPerRule {
+		return memberPath(path, j, k)
+	}
+	top := &p.paths[j-JoinAll]
+	for len(*top) <= k {
+		*top = append(*top, memberPath(path, j, len(*top)))
+	}
+	return (*top)[k]
+}
+
+// critSlab is how many criteria nodes the parser takes from the heap at once.
+const critSlab = 1024
+
+// takeCriteria returns an empty list of criteria with room for n nodes, from
+// the parser's slab: the rules of a document share a few allocations (a new
+// slab has room for the rules left to read at this size, up to critSlab).
+func (p *parser) takeCriteria(n int) Criteria {
+	if cap(p.crit)-len(p.crit) < n {
+		p.crit = make(Criteria, 0, max(n, min(critSlab, n*p.rulesLeft)))
+	}
+	l := len(p.crit)
+	p.crit = p.crit[:l+n]
+	return p.crit[l : l : l+n]
+}
+
 // criterionFields are the keys of a criterion, in the order fmt writes them.
 var criterionFields = [...]string{"operandA", "operandAValue", "comparator", "operandB", "operandBValue"}
 
@@ -171,7 +200,7 @@ const criteriaShape = `a criterion {"operandA": …, "comparator": …, "operand
 
 // parseCriteria reads a rule's "criteria" value into r.Criteria.
 func (p *parser) parseCriteria(r *Rule, n *jnode) {
-	r.Criteria = make(Criteria, 0, countNodes(n))
+	r.Criteria = p.takeCriteria(countNodes(n))
 	leaves := 0
 	deep := false
 	p.criteriaNode(r, n, criteriaField, 0, &leaves, &deep)
@@ -207,7 +236,8 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 	}
 	var groupKey string
 	var groupAt int
-	var crit []jmember
+	var buf [len(criterionFields)]jmember
+	crit := buf[:0]
 	for i, key := range n.keys {
 		switch {
 		case key == "all" || key == "any":
@@ -245,15 +275,16 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 	if groupKey == "any" {
 		j = JoinAny
 	}
-	gpath := fieldPath(path, groupKey)
 	if list.kind != jArray || len(list.vals) == 0 || depth+1 > maxGroupDepth {
 		p.dropped[r.Index] = true
 	}
 	switch {
 	case list.kind != jArray:
+		gpath := fieldPath(path, groupKey)
 		p.add(SeverityError, "type", r, gpath, list.off, gpath+" must be a list of criteria, got "+list.kindName())
 		return
 	case len(list.vals) == 0:
+		gpath := fieldPath(path, groupKey)
 		p.add(SeverityError, "empty-group", r, gpath, list.off, gpath+` is an empty group: give it at least one criterion (an empty "all" would always be true, an empty "any" never)`)
 		return
 	case depth+1 > maxGroupDepth:
@@ -268,7 +299,7 @@ func (p *parser) criteriaNode(r *Rule, n *jnode, path string, depth int, leaves 
 	node := len(r.Criteria) - 1
 	r.Criteria[node].offs[len(criterionFields)] = int32(n.off) + 1
 	for k, m := range list.vals {
-		p.criteriaNode(r, m, memberPath(path, j, k), depth+1, leaves, deep)
+		p.criteriaNode(r, m, p.memberPath(path, j, k), depth+1, leaves, deep)
 	}
 	r.Criteria[node].End = len(r.Criteria)
 }
@@ -329,7 +360,7 @@ func (p *parser) staticPresence(r *Rule, o Operand, path string, k int, v *jnode
 			where = path
 		}
 		p.add(SeverityError, "missing-field", r, fieldPath(path, key), from, s+` is "Static Value" but `+where+" has no "+key+", the value to compare with")
-	case o != OperandStatic && o != OperandNone && v != nil:
+	case o != OperandStatic && o != OperandNone && v != nil && p.warnings:
 		p.add(SeverityWarning, "ignored-field", r, fieldPath(path, key), v.off, key+" is ignored because "+s+" is "+quote(o.String())+", not \"Static Value\"")
 	}
 }

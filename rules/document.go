@@ -87,11 +87,23 @@ type parser struct {
 	data  []byte
 	pos   positioner // locates diagnostics in data
 	diags Diagnostics
-	// where each rule and each of its fields start, for located messages
-	ruleStart []int
-	fieldOffs []map[string]int
+	// warnings: warnings are looked for and reported (lint, Compile). Without,
+	// only errors are (the runtime's compile, which reads no warning): the
+	// checks that can only warn are not made, and a warning found on the way
+	// is not kept.
+	warnings bool
+	discard  Diagnostic // what add returns for a warning not kept
+	// each rule as written, for located messages: where it and each of its fields start
+	ruleNodes []*jnode
 	// dropped: rules part of whose criteria could not be read (lint's proofs skip them)
 	dropped []bool
+	// crit is the slab the rules' criteria are taken from (criteria.go);
+	// rulesLeft: how many rules are left to read, the one being read included
+	crit      Criteria
+	rulesLeft int
+	// paths: the paths of the members of top-level "all" and "any" groups
+	// made so far ("criteria.all[1]"), shared by every rule
+	paths [2][]string
 }
 
 // broken reports whether a rule's criteria have a problem that stops lint
@@ -109,18 +121,32 @@ func (p *parser) broken(r *Rule) bool {
 	return false
 }
 
-// off returns where a rule's field starts, else where the rule starts, else -1.
+// off returns where a rule's field starts (its last one, if repeated), else
+// where the rule starts, else -1.
 func (p *parser) off(r *Rule, field string) int {
-	if r == nil || r.Index >= len(p.fieldOffs) {
+	if r == nil || r.Index >= len(p.ruleNodes) {
 		return -1
 	}
-	if o, ok := p.fieldOffs[r.Index][field]; ok {
-		return o
+	n := p.ruleNodes[r.Index]
+	if v := n.get(field); v != nil {
+		return v.off
 	}
-	return p.ruleStart[r.Index]
+	return n.off
+}
+
+// field returns a rule's field as written (its last one, if repeated), or nil.
+func (p *parser) field(r *Rule, field string) *jnode {
+	if r == nil || r.Index >= len(p.ruleNodes) {
+		return nil
+	}
+	return p.ruleNodes[r.Index].get(field)
 }
 
 func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, msg string) *Diagnostic {
+	if sev == SeverityWarning && !p.warnings {
+		p.discard = Diagnostic{}
+		return &p.discard
+	}
 	d := Diagnostic{Severity: sev, Code: code, RuleIndex: -1, Field: field, Message: msg}
 	if r != nil {
 		d.RuleIndex, d.RuleName = r.Index, r.Name
@@ -135,8 +161,13 @@ func (p *parser) add(sev Severity, code string, r *Rule, field string, off int, 
 
 // Parse reads and checks a rules document. It reports every problem it finds,
 // each located; the document is usable only when there are no errors.
-func Parse(data []byte) (*Document, Diagnostics) {
-	p, doc := parse(data)
+func Parse(data []byte) (*Document, Diagnostics) { return parseDocument(data, nil, true) }
+
+// parseDocument is Parse; top: data read already (by parseJSONWithin), or nil.
+// Without warnings it looks for errors only (the same errors: see
+// parser.warnings).
+func parseDocument(data []byte, top *jnode, warnings bool) (*Document, Diagnostics) {
+	p, doc := parse(data, top, warnings)
 	if doc == nil {
 		return nil, p.sorted()
 	}
@@ -145,14 +176,17 @@ func Parse(data []byte) (*Document, Diagnostics) {
 }
 
 // parse reads a document's shape: its rules, catalogs and options, and the
-// problems of each (validateDocument checks the rest).
-func parse(data []byte) (*parser, *Document) {
-	p := &parser{data: data}
+// problems of each (validateDocument checks the rest). top is data read
+// already, or nil.
+func parse(data []byte, top *jnode, warnings bool) (*parser, *Document) {
+	p := &parser{data: data, warnings: warnings}
 	doc := &Document{}
-	top, jerr := parseJSON(data)
-	if jerr != nil {
-		p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
-		return p, nil
+	if top == nil {
+		var jerr *jsonError
+		if top, jerr = parseJSON(data); jerr != nil {
+			p.add(SeverityError, "syntax", nil, "", jerr.off, "the file is not valid JSON: "+jerr.msg)
+			return p, nil
+		}
 	}
 	if top.kind != jObject {
 		p.add(SeverityError, "type", nil, "", top.off, `a rules document is a JSON object with a "rules" array, got `+top.kindName())
@@ -184,15 +218,14 @@ func parse(data []byte) (*parser, *Document) {
 		p.add(SeverityError, "type", nil, "rules", rules.off, `"rules" must be an array of rules, got `+rules.kindName())
 		return p, nil
 	}
-	p.ruleStart = make([]int, len(rules.vals))
-	p.fieldOffs = make([]map[string]int, len(rules.vals))
+	p.ruleNodes = rules.vals
 	p.dropped = make([]bool, len(rules.vals))
+	doc.Rules = make([]Rule, len(rules.vals))
 	for i, el := range rules.vals {
-		p.ruleStart[i] = el.off
-		p.fieldOffs[i] = map[string]int{}
-		r := Rule{Index: i, Active: true}
-		p.parseRule(&r, el)
-		doc.Rules = append(doc.Rules, r)
+		r := &doc.Rules[i]
+		r.Index, r.Active = i, true
+		p.rulesLeft = len(rules.vals) - i
+		p.parseRule(r, el)
 	}
 	return p, doc
 }
@@ -332,26 +365,24 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 		p.add(SeverityError, "type", r, "", n.off, "a rule must be a JSON object, got "+n.kindName())
 		return
 	}
-	offs := p.fieldOffs[r.Index]
-	fields := map[string]*jnode{}
-	var record []jmember // the record form's criterion fields, at the top level
+	var buf [len(criterionFields)]jmember
+	record := buf[:0] // the record form's criterion fields, at the top level
 	for i, key := range n.keys {
-		offs[key] = n.vals[i].off
-		fields[key] = n.vals[i]
 		if isCriterionField(key) {
 			record = append(record, jmember{key, n.vals[i], n.koffs[i]})
 		}
 	}
 	// Name first, so every later message can name the rule.
-	if v, ok := fields["name"]; ok {
-		if v.kind == jString {
-			r.Name = v.str
+	name := n.get("name")
+	if name != nil {
+		if name.kind == jString {
+			r.Name = name.str
 		} else {
-			p.add(SeverityError, "type", r, "name", v.off, "the name must be a string, got "+v.kindName())
+			p.add(SeverityError, "type", r, "name", name.off, "the name must be a string, got "+name.kindName())
 		}
 	}
-	crit, hasCriteria := fields["criteria"]
-	_, hasState := fields["state"]
+	crit := n.get("criteria")
+	hasCriteria, hasState := crit != nil, n.get("state") != nil
 	for i, key := range n.keys {
 		v := n.vals[i]
 		switch key {
@@ -400,25 +431,26 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 	case hasCriteria:
 		p.parseCriteria(r, crit)
 	case len(record) > 0:
+		r.Criteria = p.takeCriteria(1)
 		var offs [len(criterionFields) + 1]int32
-		r.Criteria = Criteria{{Path: recordCriterionPath, End: 1, Criterion: p.criterion(r, record, recordCriterionPath, n.off, &offs)}}
+		r.Criteria = append(r.Criteria, CriteriaNode{Path: recordCriterionPath, End: 1, Criterion: p.criterion(r, record, recordCriterionPath, n.off, &offs)})
 		r.Criteria[0].offs = offs
 	default:
 		p.add(SeverityError, "missing-field", r, criteriaField, n.off, `the rule has no criteria: give it "criteria", such as {"operandA": "Connect Agent New State", "comparator": "Equal to", "operandB": "Static Value", "operandBValue": "Lunch"}`)
 	}
-	for _, f := range []string{"source", "destination"} {
-		if _, ok := fields[f]; !ok {
+	for _, f := range [...]string{"source", "destination"} {
+		if n.get(f) == nil {
 			p.add(SeverityError, "missing-field", r, f, n.off, "the rule has no "+f+requiredHint(f))
 		}
 	}
-	if _, hasValue := fields["value"]; !hasState && !hasValue {
+	if !hasState && n.get("value") == nil {
 		target := "state"
 		if len(record) > 0 && !hasCriteria {
 			target = "value" // the record form's name for it
 		}
 		p.add(SeverityError, "missing-field", r, target, n.off, "the rule has no "+target+requiredHint(target))
 	}
-	if _, ok := fields["name"]; !ok {
+	if name == nil && p.warnings {
 		p.add(SeverityWarning, "missing-field", r, "name", n.off, "the rule has no name; messages will call it "+r.Label())
 	}
 }
@@ -426,13 +458,8 @@ func (p *parser) parseRule(r *Rule, n *jnode) {
 // targetField is the key of the rule's target state, as written: "state", or
 // the record form's "value".
 func (p *parser) targetField(r *Rule) string {
-	if r.Index < len(p.fieldOffs) {
-		if _, ok := p.fieldOffs[r.Index]["state"]; ok {
-			return "state"
-		}
-		if _, ok := p.fieldOffs[r.Index]["value"]; ok {
-			return "value"
-		}
+	if p.field(r, "state") == nil && p.field(r, "value") != nil {
+		return "value"
 	}
 	return "state"
 }

@@ -48,57 +48,6 @@ const numIndexed = 7
 var slotOperand = [numIndexed]Operand{OperandConnectNewState, OperandSalesforceNewState, OperandServiceChannel,
 	OperandConnectOldState, OperandConnectNextState, OperandChangeReason, OperandConnectRoutingProfile}
 
-func indexSlot(o Operand) int {
-	for i, s := range slotOperand {
-		if s == o {
-			return i
-		}
-	}
-	return -1
-}
-
-// indexableCriterion returns the operand slot and the static text of a
-// criterion of the indexed shape, else -1. Numeric statics are not indexed:
-// "100" must equal a state spelled "100.0", which only a numeric comparison sees.
-func indexableCriterion(c *Criterion) (int, string) {
-	if c.Comparator != Equal {
-		return -1, ""
-	}
-	if slot := indexSlot(c.OperandA); slot >= 0 && c.OperandB == OperandStatic && c.OperandBValue.Kind == Text {
-		return slot, c.OperandBValue.Str
-	}
-	if slot := indexSlot(c.OperandB); slot >= 0 && c.OperandA == OperandStatic && c.OperandAValue.Kind == Text {
-		return slot, c.OperandAValue.Str
-	}
-	return -1, ""
-}
-
-// indexable returns how a rule can be indexed: the slot and text of its
-// criterion, or of the member of its top-level "all" group whose slot comes
-// first (then a hit still evaluates the group), else slot -1.
-func indexable(c Criteria) (slot int, key string, group bool) {
-	if len(c) == 0 {
-		return -1, "", false
-	}
-	switch c[0].Join {
-	case JoinNone:
-		slot, key = indexableCriterion(&c[0].Criterion)
-		return slot, key, false
-	case JoinAll:
-		slot = -1
-		c.members(0, func(m int) bool {
-			if c[m].Join == JoinNone {
-				if s, k := indexableCriterion(&c[m].Criterion); s >= 0 && (slot < 0 || s < slot) {
-					slot, key = s, k
-				}
-			}
-			return true
-		})
-		return slot, key, true
-	}
-	return -1, "", false
-}
-
 // compiledRule is the part of a rule evaluation reads.
 type compiledRule struct {
 	root     int32 // its criteria's root in Engine.nodes; -1: none (a rule Parse rejected)
@@ -116,100 +65,14 @@ type compiledNode struct {
 	aVal, bVal Value
 }
 
-// Compile parses and checks a document and builds an engine. With errors it
-// returns a *Error with code invalid-rules listing every problem. It does not
-// change its input.
-func Compile(data []byte) (*Engine, error) {
-	doc, diags := Parse(data)
-	if diags.HasErrors() {
-		return nil, invalidRules(diags)
-	}
-	e := New(doc)
-	e.warnings = diags
-	return e, nil
-}
-
-func invalidRules(diags Diagnostics) *Error {
-	n := len(diags.Errors())
-	msg := "the rules are invalid: " + strconv.Itoa(n) + " problem"
-	if n != 1 {
-		msg += "s"
-	}
-	return &Error{Code: CodeInvalidRules, Message: msg + ":\n" + diags.Errors().String(), Problems: diags}
-}
-
-// New builds an engine from a parsed document (which should have no errors).
-// It copies what it keeps: the document is not changed, and changing it
-// afterwards does not change the engine.
-func New(doc *Document) *Engine {
-	e := &Engine{rules: make([]Rule, len(doc.Rules))}
-	own := *doc
-	own.Rules = e.rules
-	own.Connect.States = append([]ConnectState(nil), doc.Connect.States...)
-	own.Salesforce.Statuses = append([]SalesforceStatus(nil), doc.Salesforce.Statuses...)
-	own.Salesforce.ServiceChannels = append([]ServiceChannel(nil), doc.Salesforce.ServiceChannels...)
-	own.Options = append([]byte(nil), doc.Options...)
-	e.doc = &own
-	e.blank = make([]RuleTrace, len(e.rules))
-	e.crit = make([]compiledRule, len(e.rules))
-	total := 0
-	for i := range doc.Rules {
-		total += len(doc.Rules[i].Criteria)
-	}
-	e.nodes = make([]compiledNode, 0, total)
-	for i := range doc.Rules {
-		e.rules[i] = doc.Rules[i]
-		r := &e.rules[i]
-		r.Index = i
-		r.Criteria = r.Criteria.clone()
-		if r.Active && r.Source > SourceNone && r.Source < numSources {
-			e.bySource[r.Source] = append(e.bySource[r.Source], int32(i))
-		}
-		e.blank[i].Index = int32(i)
-		if !r.Active {
-			e.blank[i].Outcome = OutcomeInactive
-		}
-		e.crit[i] = compiledRule{root: -1, dst: r.Destination, logoutOK: r.Criteria.logoutOK(), evalHit: r.Criteria.isGroup()}
-		if len(r.Criteria) > 0 {
-			e.crit[i].root = int32(len(e.nodes))
-		}
-		base := int32(len(e.nodes))
-		for _, n := range r.Criteria {
-			e.nodes = append(e.nodes, compiledNode{join: n.Join, a: n.OperandA, b: n.OperandB, cmp: n.Comparator,
-				end: base + int32(n.End), aVal: n.OperandAValue, bVal: n.OperandBValue})
-		}
-	}
-	for src := SourceConnectStateChange; src < numSources; src++ {
-		p := &e.plans[src]
-		p.blank = append([]RuleTrace(nil), e.blank...)
-		for _, idx := range e.bySource[src] {
-			r := &e.rules[idx]
-			if src == SourceSalesforceLogout && !e.crit[idx].logoutOK {
-				p.blank[idx].Outcome = OutcomeNotLogout
-				continue
-			}
-			slot, key, _ := indexable(r.Criteria)
-			if slot < 0 {
-				p.linear = append(p.linear, idx)
-				continue
-			}
-			if p.eq[slot] == nil {
-				p.eq[slot] = map[string][]int32{}
-			}
-			p.eq[slot][key] = append(p.eq[slot][key], idx)
-			p.blank[idx].Outcome = OutcomeNoMatch
-		}
-	}
-	return e
-}
-
 // Document returns the compiled document.
 func (e *Engine) Document() *Document { return e.doc }
 
 // Rules returns the compiled rules.
 func (e *Engine) Rules() []Rule { return e.rules }
 
-// Warnings returns the warnings found while compiling.
+// Warnings returns the warnings found while compiling (none for the engine of
+// a Session, which looks for errors only: lint and Compile report every warning).
 func (e *Engine) Warnings() Diagnostics { return e.warnings }
 
 // Action is a write a rule asks for, and what became of it.

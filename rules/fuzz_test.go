@@ -28,9 +28,10 @@ func fuzzSeedDocs(f *testing.F) [][]byte {
 	return out
 }
 
-// FuzzParse: no input makes Parse panic; every diagnostic is well formed; a
-// document without errors compiles, and writing its rules back out and
-// parsing them again gives the same rules.
+// FuzzParse: no input makes Parse panic; every diagnostic is well formed; the
+// runtime's compile agrees with lint and Compile; a document without errors
+// compiles, and writing its rules back out and parsing them again gives the
+// same rules.
 func FuzzParse(f *testing.F) {
 	for _, d := range fuzzSeedDocs(f) {
 		f.Add(d)
@@ -63,6 +64,7 @@ func FuzzParse(f *testing.F) {
 		if _, err := json.Marshal(diags); err != nil {
 			t.Fatalf("diagnostics do not encode: %v", err)
 		}
+		checkRuntimeAgrees(t, data) // the runtime's compile finds lint's errors (compile_test.go)
 		eng, err := Compile(data)
 		if diags.HasErrors() {
 			if err == nil {

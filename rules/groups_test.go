@@ -352,7 +352,7 @@ func naiveEdges(pr *prover) [][]int {
 // checkProofIndexes asserts that the indexed proofs find what the naive ones do.
 func checkProofIndexes(t *testing.T, data []byte) {
 	t.Helper()
-	p, doc := parse(data)
+	p, doc := parse(data, nil, true)
 	if doc == nil {
 		return
 	}

@@ -12,30 +12,6 @@ import (
 // the WebAssembly module and off the per-event path. Every node keeps its
 // offset so problems can be reported at a line and column.
 
-type jkind byte
-
-const (
-	jNull jkind = iota
-	jBool
-	jNumber
-	jString
-	jArray
-	jObject
-)
-
-type jnode struct {
-	kind  jkind
-	off   int // where the value starts
-	end   int
-	str   string // string value, or a number's text ("" for a small integer read by a pooled parser: see num)
-	b     bool
-	small bool    // a number that is a small integer, exactly num
-	num   float64 // its value, when small
-	keys  []string
-	koffs []int // where each key starts
-	vals  []*jnode
-}
-
 // maxDepth bounds nesting: hostile input cannot exhaust the stack.
 const maxDepth = 64
 
@@ -48,78 +24,69 @@ func (e *jsonError) Error() string {
 	return e.msg + " at offset " + strconv.Itoa(e.off)
 }
 
+// jparser reads one JSON text into a tree whose nodes and member lists come
+// from an arena (jarena.go): a document of 1,000 rules is read in a few dozen
+// allocations, not one per value.
 type jparser struct {
 	data []byte
+	// text is data as one immutable string, made once: a string without
+	// escapes is a substring of it, a number's text too ("" for a pooled
+	// parse, whose strings are its own).
+	text string
 	i    int
-	pool *jpool // nil: every node and string is a new allocation
+	a    *jarena
+	pool *jpool // nil: strings are substrings of text
+	// base is subtracted from every offset the tree records: inside the value
+	// of the top-level member relKey it is where that value starts (relAt).
+	base, relAt int
+	relKey      string
 }
 
-// parseJSON reads one JSON value filling the whole input (whitespace around it allowed).
+// parseJSON reads one JSON value filling the whole input (whitespace around it
+// allowed). The tree's strings share one copy of data: data may change
+// afterwards.
 func parseJSON(data []byte) (*jnode, *jsonError) {
-	return (&jparser{data: data}).parse()
+	return (&jparser{data: data, text: string(data), a: newArena(len(data))}).parse()
 }
 
-// jpool lets a parser reuse the nodes (and their member slices) of its last
-// parse, and the strings it has read before: the session reads a small input
-// per event, and this keeps that from allocating. A tree parsed with a pool is
-// valid until the pool's next parse; its strings are ordinary strings and stay
-// valid for good.
-type jpool struct {
-	p      jparser
-	nodes  []*jnode
-	used   int
-	intern map[string]string
+// parseJSONWithin reads data like parseJSON (with the same errors); if it is
+// an object, the value of its member key (the last, if repeated) is read as if
+// it were a text of its own, its offsets counted from where it starts, at:
+// what the tree gives of it is what parseJSON gives of data[at:at+v.end]. The
+// session reads its configuration so, and compiles the rules document inside
+// it from the tree (a document's diagnostics are located in the document).
+func parseJSONWithin(data []byte, key string) (top *jnode, at int, err *jsonError) {
+	p := &jparser{data: data, text: string(data), a: newArena(len(data)), relKey: key, relAt: -1}
+	top, err = p.parse()
+	return top, p.relAt, err
 }
 
-const (
-	poolMaxNodes   = 1024 // a parse that used more nodes is not kept for the next one
-	internMaxItems = 512  // strings remembered (the first ones read: names, ids, states)
-	internMaxLen   = 64   // longer strings are not remembered
-)
-
-// parse reads data like parseJSON, reusing the pool's nodes.
-func (q *jpool) parse(data []byte) (*jnode, *jsonError) {
-	if q.used > poolMaxNodes {
-		q.nodes = nil
+// node makes a node from the arena's slab; off is where its value starts. It
+// is called for every value: the slab's fast path is written out here.
+func (p *jparser) node(kind jkind, off int) *jnode {
+	a := p.a
+	if len(a.nodes.s) == cap(a.nodes.s) {
+		a.nodes.s = make([]jnode, 0, a.next(a.nodes.used, cap(a.nodes.s), 1, off))
 	}
-	q.used = 0
-	q.p = jparser{data: data, pool: q}
-	n, err := q.p.parse()
-	q.p.data = nil
-	return n, err
-}
-
-func (q *jpool) node(kind jkind, off int) *jnode {
-	if q.used == len(q.nodes) {
-		q.nodes = append(q.nodes, &jnode{})
+	a.nodes.used++
+	a.nodes.s = a.nodes.s[:len(a.nodes.s)+1]
+	n := &a.nodes.s[len(a.nodes.s)-1]
+	if a.size == 0 {
+		*n = jnode{} // a pool's slab is used again
 	}
-	n := q.nodes[q.used]
-	q.used++
-	*n = jnode{kind: kind, off: off, keys: n.keys[:0], koffs: n.koffs[:0], vals: n.vals[:0]}
+	n.kind, n.off = kind, off-p.base
 	return n
 }
 
-// str returns b as a string, the same one as last time when b was read before.
-func (q *jpool) str(b []byte) string {
-	if s, ok := q.intern[string(b)]; ok {
-		return s
+// str is the string at data[from:to] (no escapes, valid UTF-8).
+func (p *jparser) str(from, to int) string {
+	switch {
+	case p.text != "":
+		return p.text[from:to]
+	case p.pool != nil:
+		return p.pool.str(p.data[from:to])
 	}
-	s := string(b)
-	if len(b) <= internMaxLen && len(q.intern) < internMaxItems {
-		if q.intern == nil {
-			q.intern = make(map[string]string)
-		}
-		q.intern[s] = s
-	}
-	return s
-}
-
-// node makes a node, from the pool when the parser has one.
-func (p *jparser) node(kind jkind, off int) *jnode {
-	if p.pool != nil {
-		return p.pool.node(kind, off)
-	}
-	return &jnode{kind: kind, off: off}
+	return string(p.data[from:to])
 }
 
 func (p *jparser) parse() (*jnode, *jsonError) {
@@ -182,16 +149,16 @@ func (p *jparser) value(depth int) (*jnode, *jsonError) {
 	start := p.i
 	switch c := p.data[p.i]; {
 	case c == '{':
-		return p.object(depth)
+		return p.members(p.node(jObject, start), depth, true)
 	case c == '[':
-		return p.array(depth)
+		return p.members(p.node(jArray, start), depth, false)
 	case c == '"':
 		s, err := p.string()
 		if err != nil {
 			return nil, err
 		}
 		n := p.node(jString, start)
-		n.end, n.str = p.i, s
+		n.end, n.str = p.i-p.base, s
 		return n, nil
 	case c == '-' || (c >= '0' && c <= '9'):
 		return p.number()
@@ -227,7 +194,7 @@ func (p *jparser) literal(word string, n *jnode) (*jnode, *jsonError) {
 		return nil, p.fail("unexpected " + p.what() + ": expected " + word)
 	}
 	p.i += len(word)
-	n.end = p.i
+	n.end = p.i - p.base
 	return n, nil
 }
 
@@ -265,14 +232,14 @@ func (p *jparser) number() (*jnode, *jsonError) {
 		}
 	}
 	n := p.node(jNumber, start)
-	n.end = p.i
+	n.end = p.i - p.base
 	if p.pool != nil {
 		if v, ok := smallInt(p.data[start:p.i]); ok {
 			n.small, n.num = true, v
 			return n, nil
 		}
 	}
-	n.str = string(p.data[start:p.i])
+	n.str = p.str(start, p.i)
 	return n, nil
 }
 
@@ -301,38 +268,39 @@ func smallInt(b []byte) (float64, bool) {
 	return float64(v), true
 }
 
-// numText is a number's text as written.
-func (n *jnode) numText() string {
-	if n.small {
-		return strconv.FormatInt(int64(n.num), 10)
-	}
-	return n.str
-}
-
 func (p *jparser) string() (string, *jsonError) {
-	p.i++ // opening quote
-	start := p.i
-	// Fast path: no escapes, valid UTF-8.
-	for p.i < len(p.data) {
-		c := p.data[p.i]
-		if c == '"' {
-			s := p.data[start:p.i]
-			p.i++
-			if utf8.Valid(s) {
-				if p.pool != nil {
-					return p.pool.str(s), nil
-				}
-				return string(s), nil
-			}
-			return toValidUTF8(s), nil
-		}
-		if c == '\\' {
+	data := p.data
+	start := p.i + 1 // after the opening quote
+	// Fast path: no escapes, valid UTF-8 (checked only when a byte is not ASCII).
+	var high byte // the bytes or'ed together: ASCII when below utf8.RuneSelf
+	i := start
+	for ; i < len(data); i++ {
+		c := data[i]
+		if c == '"' || c == '\\' || c < 0x20 {
 			break
 		}
-		if c < 0x20 {
-			return "", p.fail("a control character in a string must be escaped")
-		}
+		high |= c
+	}
+	p.i = i
+	if i < len(data) && data[i] == '"' {
 		p.i++
+		if high < utf8.RuneSelf || utf8.Valid(data[start:i]) {
+			if p.text != "" {
+				return p.text[start:i], nil
+			}
+			return p.str(start, i), nil
+		}
+		return toValidUTF8(data[start:i]), nil
+	}
+	return p.escaped(start)
+}
+
+// escaped reads the rest of a string that has an escape, a control character
+// or no end (start: after its opening quote; p.i: where the fast path of
+// string stopped), decoding its escapes into a string of its own.
+func (p *jparser) escaped(start int) (string, *jsonError) {
+	if p.i < len(p.data) && p.data[p.i] < 0x20 {
+		return "", p.fail("a control character in a string must be escaped")
 	}
 	buf := append([]byte(nil), p.data[start:p.i]...)
 	for p.i < len(p.data) {
@@ -433,166 +401,111 @@ func toValidUTF8(b []byte) string {
 	return string(out)
 }
 
-func (p *jparser) object(depth int) (*jnode, *jsonError) {
-	n := p.node(jObject, p.i)
+// members reads the members of an object or the elements of an array (after
+// its opening bracket, up to and past its closing one) into n. The members
+// are gathered on the arena's stacks, shared by every level, and copied once
+// into exact-size lists; the members of a value not built are read and
+// checked, not kept.
+func (p *jparser) members(n *jnode, depth int, object bool) (*jnode, *jsonError) {
+	closer, what := byte(']'), "element"
+	if object {
+		closer, what = '}', "member"
+	}
 	p.i++
-	p.space()
-	if p.i < len(p.data) && p.data[p.i] == '}' {
+	// Whitespace is skipped by a call only where there is some: a document
+	// written by JSON.stringify has none.
+	if p.i < len(p.data) && p.data[p.i] <= ' ' {
+		p.space()
+	}
+	if p.i < len(p.data) && p.data[p.i] == closer {
 		p.i++
-		n.end = p.i
+		n.end = p.i - p.base
 		return n, nil
 	}
+	a := p.a
+	kbase, vbase := len(a.kstack), len(a.vstack) // an array gathers values only
+	count := 0
 	for {
-		p.space()
-		if p.i < len(p.data) && p.data[p.i] == '}' && len(n.keys) > 0 {
-			return nil, p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
+		if p.i < len(p.data) && p.data[p.i] <= ' ' {
+			p.space()
 		}
-		if p.i >= len(p.data) {
-			return nil, p.fail("unexpected end of input: the text ends before every { and [ is closed")
+		if p.i < len(p.data) && p.data[p.i] == closer && count > 0 {
+			return nil, p.trailingComma(object)
 		}
-		if p.data[p.i] != '"' {
-			if p.data[p.i] == '\'' {
-				return nil, p.fail("unexpected character \"'\": JSON strings take double quotes")
+		var key string
+		koff := p.i - p.base
+		if object {
+			if p.i >= len(p.data) || p.data[p.i] != '"' {
+				return nil, p.keyError()
 			}
-			return nil, p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
-		}
-		koff := p.i
-		key, err := p.string()
-		if err != nil {
-			return nil, err
-		}
-		p.space()
-		if p.i >= len(p.data) || p.data[p.i] != ':' {
-			return nil, p.fail("unexpected " + p.what() + ": expected ':' after a member name")
-		}
-		p.i++
-		p.space()
-		v, err := p.value(depth + 1)
-		if err != nil {
-			return nil, err
-		}
-		n.keys = append(n.keys, key)
-		n.koffs = append(n.koffs, koff)
-		n.vals = append(n.vals, v)
-		p.space()
-		if p.i < len(p.data) && p.data[p.i] == ',' {
+			var err *jsonError
+			if key, err = p.string(); err != nil {
+				return nil, err
+			}
+			if p.i < len(p.data) && p.data[p.i] <= ' ' {
+				p.space()
+			}
+			if p.i >= len(p.data) || p.data[p.i] != ':' {
+				return nil, p.colonError()
+			}
 			p.i++
-			continue
+			if p.i < len(p.data) && p.data[p.i] <= ' ' {
+				p.space()
+			}
 		}
-		if p.i < len(p.data) && p.data[p.i] == '}' {
-			p.i++
-			n.end = p.i
-			return n, nil
-		}
-		return nil, p.separatorError('}', "member")
-	}
-}
-
-func (p *jparser) array(depth int) (*jnode, *jsonError) {
-	n := p.node(jArray, p.i)
-	p.i++
-	p.space()
-	if p.i < len(p.data) && p.data[p.i] == ']' {
-		p.i++
-		n.end = p.i
-		return n, nil
-	}
-	for {
-		p.space()
-		if p.i < len(p.data) && p.data[p.i] == ']' && len(n.vals) > 0 {
-			return nil, p.fail("unexpected character ']': JSON allows no comma after the last element of an array")
+		rel := depth == 0 && object && p.relKey != "" && key == p.relKey
+		if rel { // a text of its own (parseJSONWithin)
+			p.base, p.relAt = p.i, p.i
 		}
 		v, err := p.value(depth + 1)
 		if err != nil {
 			return nil, err
 		}
-		n.vals = append(n.vals, v)
-		p.space()
+		if rel {
+			p.base = 0
+		}
+		count++
+		if object {
+			a.kstack = append(a.kstack, key)
+			a.ostack = append(a.ostack, koff)
+		}
+		a.vstack = append(a.vstack, v)
+		if p.i < len(p.data) && p.data[p.i] <= ' ' {
+			p.space()
+		}
 		if p.i < len(p.data) && p.data[p.i] == ',' {
 			p.i++
 			continue
 		}
-		if p.i < len(p.data) && p.data[p.i] == ']' {
+		if p.i < len(p.data) && p.data[p.i] == closer {
 			p.i++
-			n.end = p.i
+			n.end = p.i - p.base
+			a.members(n, kbase, vbase, p.i)
 			return n, nil
 		}
-		return nil, p.separatorError(']', "element")
+		return nil, p.separatorError(closer, what)
 	}
 }
 
-// get returns an object's member (the last one, if repeated), or nil.
-func (n *jnode) get(key string) *jnode {
-	if n == nil || n.kind != jObject {
-		return nil
+// The errors of members, apart: the reader's hot function stays small.
+
+func (p *jparser) trailingComma(object bool) *jsonError {
+	if object {
+		return p.fail("unexpected character '}': JSON allows no comma after the last member of an object")
 	}
-	for i := len(n.keys) - 1; i >= 0; i-- {
-		if n.keys[i] == key {
-			return n.vals[i]
-		}
-	}
-	return nil
+	return p.fail("unexpected character ']': JSON allows no comma after the last element of an array")
 }
 
-// kindName names a node's kind for error messages.
-func (n *jnode) kindName() string {
-	if n == nil {
-		return "nothing"
-	}
-	switch n.kind {
-	case jString:
-		return "a string"
-	case jObject:
-		return "an object"
-	case jArray:
-		return "an array"
-	case jBool:
-		return "a boolean"
-	case jNull:
-		return "null"
-	}
-	return "a number"
-}
-
-// absent reports a missing member or an explicit null.
-func (n *jnode) absent() bool { return n == nil || n.kind == jNull }
-
-// text reads an optional string member: "" when absent.
-func (n *jnode) text() (string, bool) {
-	if n.absent() {
-		return "", true
-	}
-	if n.kind != jString {
-		return "", false
-	}
-	return n.str, true
-}
-
-// number reads a JSON number, a string holding a decimal number, or nothing.
-func (n *jnode) number() (OptNum, error) {
+func (p *jparser) keyError() *jsonError {
 	switch {
-	case n.absent():
-		return OptNum{}, nil
-	case n.kind == jNumber && n.small:
-		return Num(n.num), nil
-	case n.kind == jNumber:
-		f, err := strconv.ParseFloat(n.str, 64)
-		if err != nil || f-f != 0 {
-			return OptNum{}, &notNumberError{got: "the number " + n.str + " (out of range)"}
-		}
-		return Num(f), nil
-	case n.kind == jString:
-		if n.str == "" {
-			return OptNum{}, nil
-		}
-		if f, ok := parseDecimal(n.str); ok {
-			return Num(f), nil
-		}
-		s := n.str
-		if len(s) > 40 {
-			s = s[:40] + "…"
-		}
-		return OptNum{}, &notNumberError{got: "the string " + strconv.Quote(s)}
+	case p.i >= len(p.data):
+		return p.fail("unexpected end of input: the text ends before every { and [ is closed")
+	case p.data[p.i] == '\'':
+		return p.fail("unexpected character \"'\": JSON strings take double quotes")
 	}
-	return OptNum{}, &notNumberError{got: n.kindName()}
+	return p.fail("unexpected " + p.what() + ": member names are strings in double quotes")
+}
+
+func (p *jparser) colonError() *jsonError {
+	return p.fail("unexpected " + p.what() + ": expected ':' after a member name")
 }

@@ -99,13 +99,32 @@ func TestJSONPoolReuse(t *testing.T) {
 	s, _ := again.get("event").get("newState").text()
 	assert.Equal(t, unsafe.StringData(newState), unsafe.StringData(s))
 
-	// A parse that needed more than poolMaxNodes nodes is not kept.
-	big := []byte("[" + strings.Repeat("0,", poolMaxNodes+10) + "0]")
+	// The slabs of a parse that needed many more than poolMaxNodes nodes are not kept.
+	big := []byte("[" + strings.Repeat("0,", 4*poolMaxNodes) + "0]")
 	_, err = pool.parse(big)
 	require.Nil(t, err)
+	assert.Greater(t, cap(pool.a.nodes.s), poolMaxNodes)
 	_, err = pool.parse([]byte(`{}`))
 	require.Nil(t, err)
-	assert.LessOrEqual(t, len(pool.nodes), 1)
+	assert.LessOrEqual(t, cap(pool.a.nodes.s), minSlab)
+	assert.LessOrEqual(t, cap(pool.a.vals.s), minSlab)
+}
+
+// Once warm, a pool reads an input of the size and strings it has seen
+// without allocating (the session's per-event path: its slabs are reused).
+func TestJSONPoolReadsWithoutAllocating(t *testing.T) {
+	var pool jpool
+	in := []byte(`{"op":"event","now":1795479114405,"trace":false,"event":{"type":"Connect Agent State Change",` +
+		`"oldState":"Available","newState":"Lunch","contacts":[{"id":"c1","state":"connected"},{"id":"c2","state":"ended"}]}}`)
+	_, err := pool.parse(in)
+	require.Nil(t, err)
+	allocs := testing.AllocsPerRun(100, func() {
+		n, err := pool.parse(in)
+		if err != nil || n.get("event").get("contacts").vals[1].get("state").str != "ended" {
+			t.Fatal("the input did not read back")
+		}
+	})
+	assert.Zero(t, allocs)
 }
 
 // The strings a pool remembers are bounded in number and length.
@@ -123,6 +142,92 @@ func TestJSONPoolInternBounded(t *testing.T) {
 	assert.False(t, kept)
 }
 
+// treeText describes a tree with every node's place: two trees with the same
+// text are the same values at the same offsets.
+func treeText(n *jnode) string {
+	var b strings.Builder
+	var walk func(n *jnode)
+	walk = func(n *jnode) {
+		b.WriteString(strconv.Itoa(int(n.kind)) + "[" + strconv.Itoa(n.off) + "," + strconv.Itoa(n.end) + ")")
+		switch n.kind {
+		case jString, jNumber:
+			b.WriteString(strconv.Quote(n.str))
+		case jBool:
+			b.WriteString(strconv.FormatBool(n.b))
+		}
+		b.WriteByte('{')
+		for i, v := range n.vals {
+			if n.kind == jObject {
+				b.WriteString(strconv.Quote(n.keys[i]) + "@" + strconv.Itoa(n.koffs[i]) + ":")
+			}
+			walk(v)
+			b.WriteByte(',')
+		}
+		b.WriteByte('}')
+	}
+	walk(n)
+	return b.String()
+}
+
+// checkWithin asserts that parseJSONWithin(data, key) reads data as parseJSON
+// does, with the same errors, except that the value of the top-level member
+// key (the last) is what parseJSON gives of its own text, data[at:at+end].
+func checkWithin(t *testing.T, data []byte, key string) {
+	t.Helper()
+	full, ferr := parseJSON(data)
+	within, at, werr := parseJSONWithin(data, key)
+	require.Equal(t, ferr == nil, werr == nil, "%q", data)
+	if ferr != nil {
+		require.Equal(t, ferr.Error(), werr.Error())
+		return
+	}
+	v := within.get(key)
+	if v == nil {
+		require.Equal(t, treeText(full), treeText(within))
+		return
+	}
+	own, err := parseJSON(data[at : at+v.end])
+	require.Nil(t, err)
+	require.Equal(t, treeText(own), treeText(v), "the member read as a text of its own")
+	// Everything else as parseJSON reads it: the top, the other members, and
+	// an earlier member of the same name (read as a text of its own too).
+	require.Equal(t, full.keys, within.keys)
+	require.Equal(t, full.koffs, within.koffs)
+	require.Equal(t, [2]int{full.off, full.end}, [2]int{within.off, within.end})
+	for i, k := range full.keys {
+		want := full.vals[i]
+		if k == key {
+			var err *jsonError
+			want, err = parseJSON(data[want.off:want.end])
+			require.Nil(t, err)
+		}
+		require.Equal(t, treeText(want), treeText(within.vals[i]), "member %d (%s)", i, k)
+	}
+}
+
+// The session reads its configuration once: the rules document inside is
+// read as a text of its own (located in the document), in the same pass.
+func TestJSONWithin(t *testing.T) {
+	for _, in := range []string{
+		`{"options": {"x": [1, 2]}, "rules": {"rules": [{"name": "a\u00e9", "n": -1.5}]}, "z": null}`,
+		"{\n  \"rules\" :\n\t{ \"rules\": [ 1, {\"a\": true} ] } ,\n \"rules\": [\"last\", {\"b\": 2}]\n}",
+		`{"rules": "a document as JSON text"}`, `{"other": {"rules": {"a": 1}}}`, `[{"rules": {"a": 1}}]`, `{}`,
+	} {
+		checkWithin(t, []byte(in), "rules")
+	}
+	data := []byte(`{"options": {}, "rules": {"rules": [{"name": "x"}]}}`)
+	top, at, err := parseJSONWithin(data, "rules")
+	require.Nil(t, err)
+	r := top.get("rules")
+	assert.Equal(t, `{"rules": [{"name": "x"}]}`, string(data[at:at+r.end]))
+	assert.Equal(t, 0, r.off)
+	assert.Equal(t, 20, r.vals[0].vals[0].get("name").off, "counted from the document's start")
+
+	for _, bad := range []string{`{"rules": {"rules": [1 2]}}`, `{"rules": [{"a": "\q"}]}`, `{"rules": {"a": tru}}`, `{"o": 1, "rules": [` + strings.Repeat("[", 100) + `]}`} {
+		checkWithin(t, []byte(bad), "rules")
+	}
+}
+
 func TestJSONTreeDepthLimit(t *testing.T) {
 	deep := make([]byte, 0, 2000)
 	for i := 0; i < 1000; i++ {
@@ -134,7 +239,8 @@ func TestJSONTreeDepthLimit(t *testing.T) {
 }
 
 func FuzzJSONTree(f *testing.F) {
-	for _, s := range []string{`{"type":"Connect Agent State Change","newState":"Lunch"}`, `[1,{"a":"\u0041"}]`, `"\ud83d\ude00"`, `1e999`} {
+	for _, s := range []string{`{"type":"Connect Agent State Change","newState":"Lunch"}`, `[1,{"a":"\u0041"}]`, `"\ud83d\ude00"`, `1e999`,
+		`{"rules":{"rules":[{"name":"x","criteria":{"all":[{"operandA":"a"}]}}]},"options":{"echoWindowMs":5}}`, `{"a":[1,[2,{"b":[3]}],]}`} {
 		f.Add([]byte(s))
 	}
 	var pool jpool // shared by every input: each parse reuses the last one's nodes
@@ -149,6 +255,7 @@ func FuzzJSONTree(f *testing.F) {
 		} else {
 			require.Equal(t, err.Error(), perr.Error())
 		}
+		checkWithin(t, data, "rules")
 		if (wantErr == nil) != (err == nil) {
 			// encoding/json rejects numbers out of float64 range; the reader keeps their text.
 			if _, isRange := wantErr.(*json.UnmarshalTypeError); isRange {

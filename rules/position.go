@@ -18,6 +18,10 @@ type positioner struct {
 	line int // its line
 	ls   int // where its line starts
 	col  int // its column
+	// the end of the line that starts at endOf (its newline, or the end of
+	// data), found once for every diagnostic on that line
+	end, endOf int
+	endOK      bool
 }
 
 // position is a positioner's answer for one offset, for a one-off question.
@@ -46,11 +50,16 @@ func (p *positioner) at(off int) (line, col int, snippet string) {
 		p.off, p.line, p.ls, p.col = off, line, ls, col
 	}
 
-	// The line's end, without trailing carriage returns.
-	le := len(data)
-	if j := bytes.IndexByte(data[off:], '\n'); j >= 0 {
-		le = off + j
+	// The line's end, without trailing carriage returns: the first newline at
+	// or after the line's start, the same for every offset on the line (a
+	// minified document's diagnostics share one line).
+	if !p.endOK || p.endOf != ls {
+		p.end, p.endOf, p.endOK = len(data), ls, true
+		if j := bytes.IndexByte(data[off:], '\n'); j >= 0 {
+			p.end = off + j
+		}
 	}
+	le := p.end
 	for le > ls && data[le-1] == '\r' {
 		le--
 	}

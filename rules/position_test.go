@@ -87,20 +87,25 @@ func FuzzPositioner(f *testing.F) {
 	})
 }
 
-// A minified document of many rules is located without copying its one line
-// for every diagnostic.
-func TestParseLongLineAllocations(t *testing.T) {
+// longLineDoc is a minified document of n rules, each of which earns a
+// warning: an ordering comparator on names.
+func longLineDoc(n int) []byte {
 	var b strings.Builder
 	b.WriteString(`{"rules":[`)
-	for i := range 300 {
+	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		// Each rule earns a warning: an ordering comparator on names.
 		b.WriteString(`{"name":"r` + strings.Repeat("x", i%7) + `","source":"Connect Agent State Change","operandA":"Connect Agent New State","comparator":"Greater than","operandB":"Static Value","operandBValue":"Lunch","destination":"Salesforce Agent State","value":"Lunch"}`)
 	}
 	b.WriteString(`]}`)
-	data := []byte(b.String())
+	return []byte(b.String())
+}
+
+// A minified document of many rules is located without copying its one line
+// for every diagnostic.
+func TestParseLongLineAllocations(t *testing.T) {
+	data := longLineDoc(300)
 	_, diags := Parse(data)
 	require.GreaterOrEqual(t, len(diags), 300, "every rule is warned about")
 	var before, after runtime.MemStats
@@ -110,4 +115,17 @@ func TestParseLongLineAllocations(t *testing.T) {
 	perDiag := (after.TotalAlloc - before.TotalAlloc) / uint64(len(diags))
 	t.Logf("%d diagnostics: %d bytes allocated each, for a document of one %d-byte line", len(diags), perDiag, len(data))
 	assert.Less(t, perDiag, uint64(8<<10), "each diagnostic copied the line")
+}
+
+// BenchmarkParseLongLine: lint's pass over a minified document of 1,000 rules
+// with a diagnostic for each: the positioner finds the one line's end once,
+// not once per diagnostic.
+func BenchmarkParseLongLine(b *testing.B) {
+	data := longLineDoc(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, diags := Parse(data); len(diags) < 1000 {
+			b.Fatal("every rule is warned about")
+		}
+	}
 }

@@ -31,22 +31,34 @@ type prover struct {
 	konst  [][]tri   // per rule, per node: its value whatever the event (unknown for most)
 	idset  [][]int32 // per rule: the ids of its criteria, sorted
 	needed [][]int32 // per rule: ids that any rule proving it must contain (see shadowing)
+	numIDs int       // criterion ids are 0 to numIDs-1
 }
 
 func newProver(p *parser, doc *Document) *prover {
 	n := len(doc.Rules)
 	pr := &prover{p: p, doc: doc, ok: make([]bool, n), ids: make([][]int32, n), konst: make([][]tri, n),
 		idset: make([][]int32, n), needed: make([][]int32, n)}
-	intern := map[critKey]int32{}
+	// Every rule's lists are cut from four slabs, one per kind.
+	total := 0
+	for i := range doc.Rules {
+		total += len(doc.Rules[i].Criteria)
+	}
+	ids, konst := make([]int32, total), make([]tri, total)
+	idsets, needed := make([]int32, 0, total), make([]int32, 0, total)
+	intern := make(map[critKey]int32, total)
+	at := 0
 	for i := range doc.Rules {
 		r := &doc.Rules[i]
+		c := r.Criteria
+		from := at
+		at += len(c)
 		pr.ok[i] = !p.broken(r) && r.Source != SourceNone && r.Destination != DestinationNone
 		if !pr.ok[i] {
 			continue
 		}
-		c := r.Criteria
-		pr.ids[i] = make([]int32, len(c))
-		pr.konst[i] = make([]tri, len(c))
+		pr.ids[i] = ids[from:at:at]
+		pr.konst[i] = konst[from:at:at]
+		setFrom := len(idsets)
 		for k := range c {
 			nd := &c[k]
 			pr.ids[i][k] = -1
@@ -60,7 +72,7 @@ func newProver(p *parser, doc *Document) *prover {
 				intern[key] = id
 			}
 			pr.ids[i][k] = id
-			pr.idset[i] = append(pr.idset[i], id)
+			idsets = append(idsets, id)
 			if nd.OperandA == OperandStatic && nd.OperandB == OperandStatic {
 				pr.konst[i][k] = triOf(compareValues(nd.Comparator, nd.OperandAValue, nd.OperandBValue) == matchYes)
 			}
@@ -71,15 +83,21 @@ func newProver(p *parser, doc *Document) *prover {
 				pr.konst[i][k] = pr.eval(i, k, unknownLeaf)
 			}
 		}
+		pr.idset[i] = idsets[setFrom:len(idsets):len(idsets)]
 		slices.Sort(pr.idset[i])
 		// A criterion, or a member of a top-level all, that is not constant
 		// can only be proved by a rule that has the same criterion somewhere.
+		needFrom := len(needed)
 		for k := range c {
 			if (k == 0 || (c[0].Join == JoinAll && c[k].Depth == 1)) && c[k].Join == JoinNone && pr.konst[i][k] == triUnknown {
-				pr.needed[i] = append(pr.needed[i], pr.ids[i][k])
+				needed = append(needed, pr.ids[i][k])
 			}
 		}
+		if len(needed) > needFrom {
+			pr.needed[i] = needed[needFrom:len(needed):len(needed)]
+		}
 	}
+	pr.numIDs = len(intern)
 	return pr
 }
 
@@ -223,13 +241,13 @@ func (pr *prover) shadowing() {
 	// Each earlier rule that may shadow is filed under its rarest needed id: a
 	// later rule is compared only with the rules filed under its own ids, and
 	// with those that need none (always true, or an "any" at the top).
-	count := map[int32]int{}
+	count := make([]int, pr.numIDs)
 	for i := range rules {
 		for _, id := range pr.idset[i] {
 			count[id]++
 		}
 	}
-	filed := map[int32][]int{}
+	filed := make([][]int, pr.numIDs)
 	var unfiled []int
 	var cand []int
 	for j := range rules {

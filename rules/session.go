@@ -21,7 +21,8 @@ func NewSession(config []byte) (s *Session, err error) {
 			s, err = nil, &Error{Code: CodeInternal, Message: "internal error while compiling the rules: " + PanicText(p)}
 		}
 	}()
-	cfg, jerr := parseJSON(config)
+	// The rules document inside is read as a text of its own, once.
+	cfg, at, jerr := parseJSONWithin(config, "rules")
 	if jerr != nil || cfg.kind != jObject {
 		msg := "the configuration must be a JSON object"
 		if jerr != nil {
@@ -30,16 +31,15 @@ func NewSession(config []byte) (s *Session, err error) {
 		return nil, &Error{Code: CodeInvalidRules, Message: msg}
 	}
 	r := cfg.get("rules")
-	var rulesJSON []byte
+	var eng *Engine
 	switch {
 	case r.absent():
 		return nil, &Error{Code: CodeInvalidRules, Message: "no rules were given: pass a rules document as `rules`"}
 	case r.kind == jString:
-		rulesJSON = []byte(r.str)
+		eng, err = compileRuntime([]byte(r.str), nil) // errors only: the runtime reads no warning
 	default:
-		rulesJSON = config[r.off:r.end]
+		eng, err = compileRuntime(config[at:at+r.end], r)
 	}
-	eng, err := Compile(rulesJSON)
 	if err != nil {
 		return nil, err
 	}

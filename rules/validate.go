@@ -10,11 +10,17 @@ import (
 // Logout rules that can never match, shadowed rules and rule cycles. Every
 // check runs on each criterion of a rule, inside groups too, and reports it by
 // its path.
+//
+// Without p.warnings (the runtime's compile) the checks that can only warn
+// (duplicate names, the proofs, the catalogs) are not made.
 func validateDocument(p *parser, doc *Document) {
-	names := map[string]int{}
+	var names map[string]int
+	if p.warnings {
+		names = make(map[string]int, len(doc.Rules))
+	}
 	for i := range doc.Rules {
 		r := &doc.Rules[i]
-		if r.Name != "" {
+		if r.Name != "" && p.warnings {
 			if j, dup := names[r.Name]; dup {
 				d := p.add(SeverityWarning, "duplicate-name", r, "name", p.off(r, "name"),
 					"another rule (rules["+itoa(j)+"]) has the same name; messages will be ambiguous")
@@ -25,6 +31,9 @@ func validateDocument(p *parser, doc *Document) {
 		}
 		validateTarget(p, doc, r)
 		validateCriteria(p, doc, r)
+	}
+	if !p.warnings {
+		return
 	}
 	pr := newProver(p, doc)
 	pr.shadowing()
@@ -87,15 +96,12 @@ func findConnectState(states []ConnectState, name string) *ConnectState {
 }
 
 func validateTarget(p *parser, doc *Document, r *Rule) {
-	if r.Index >= len(p.fieldOffs) {
-		return
-	}
 	field := p.targetField(r)
-	o, has := p.fieldOffs[r.Index][field]
-	if !has || p.data[o] != '"' {
+	v := p.field(r, field)
+	if v == nil || v.kind != jString {
 		return // already reported: the rule has no target, or it is not a string
 	}
-	off := p.off(r, field)
+	off := v.off
 	switch r.Destination {
 	case DestinationConnect:
 		switch {
@@ -171,10 +177,17 @@ func validateCriteria(p *parser, doc *Document, r *Rule) {
 		if n.Join != JoinNone || !n.complete() {
 			continue
 		}
-		validateCriterion(p, doc, r, n)
+		validateCriterion(p, r, n)
+		if !p.warnings {
+			continue
+		}
+		criterionWarnings(p, doc, r, n)
 		if r.Source == SourceSalesforceStateChange && n.Comparator == Equal && n.staticAgainst(OperandSalesforceNewState) == OfflineStatus {
 			offlineStatus = true
 		}
+	}
+	if !p.warnings {
+		return
 	}
 	if offlineStatus && findStatusName(doc, OfflineStatus) == nil {
 		p.add(SeverityWarning, "offline-is-not-logout", r, "source", p.off(r, "source"),
@@ -193,8 +206,8 @@ func validateCriteria(p *parser, doc *Document, r *Rule) {
 	}
 }
 
-// validateCriterion checks one complete criterion, reporting it by its path.
-func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
+// validateCriterion checks one complete criterion for errors, reporting it by its path.
+func validateCriterion(p *parser, r *Rule, n *CriteriaNode) {
 	c := &n.Criterion
 	if c.Comparator.ordering() {
 		for _, s := range []struct {
@@ -218,11 +231,19 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 			d.Allowed = []string{"Equal to", "Not equal to"}
 		}
 	}
+}
+
+// criterionWarnings checks one complete criterion for what may be a mistake:
+// a comparison of two static values, names missing from the catalogs, a
+// reason the source does not give.
+func criterionWarnings(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
+	c := &n.Criterion
 	if c.OperandA == OperandStatic && c.OperandB == OperandStatic {
 		p.add(SeverityWarning, "constant-criterion", r, fieldPath(n.Path, "operandA"), n.off("operandA"),
 			"both operands are static values, so the criterion is always "+boolWord(compareValues(c.Comparator, c.OperandAValue, c.OperandBValue) == matchYes))
 	}
-	field := fieldPath(n.Path, c.staticField())
+	// The static value's path and place, made for a warning only.
+	field := func() string { return fieldPath(n.Path, c.staticField()) }
 	off := n.off(c.staticField())
 	// What a name missing from the catalogs means for the criterion.
 	mayNever := "so this criterion may never be true"
@@ -230,7 +251,7 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 		mayNever = "so this criterion may always be true"
 	}
 	if v := c.staticAgainst(OperandChangeReason); v != "" {
-		validateReason(p, r, c, field, off, v)
+		validateReason(p, r, c, field(), off, v)
 	}
 	// Static names checked against the catalogs (warnings: criteria may test anything).
 	for _, o := range []Operand{OperandConnectNewState, OperandConnectOldState, OperandSalesforceNewState, OperandServiceChannel} {
@@ -241,7 +262,7 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 		switch o {
 		case OperandConnectNewState, OperandConnectOldState:
 			if len(doc.Connect.States) > 0 && findConnectState(doc.Connect.States, v) == nil && !IsConnectSystemState(v) {
-				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is neither an agent state in the Connect catalog nor a Connect system state, "+mayNever)
+				d := p.add(SeverityWarning, CodeUnknownState, r, field(), off, quote(v)+" is neither an agent state in the Connect catalog nor a Connect system state, "+mayNever)
 				p.allowed(d, v, append(connectStateNames(doc), connectSystemStates[:5]...))
 			}
 		case OperandSalesforceNewState:
@@ -252,11 +273,11 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 			switch {
 			case byName != nil:
 			case byLabel != nil:
-				d := p.add(SeverityWarning, "label-not-developer-name", r, field, off,
+				d := p.add(SeverityWarning, "label-not-developer-name", r, field(), off,
 					quote(v)+" is the label of a presence status; Salesforce Agent New State is the API name (DeveloperName); did you mean "+quote(byLabel.DeveloperName)+"?")
 				d.Value, d.Suggestion = v, byLabel.DeveloperName
 			default:
-				d := p.add(SeverityWarning, CodeUnknownState, r, field, off, quote(v)+" is not a presence status DeveloperName in the Salesforce catalog, "+mayNever)
+				d := p.add(SeverityWarning, CodeUnknownState, r, field(), off, quote(v)+" is not a presence status DeveloperName in the Salesforce catalog, "+mayNever)
 				p.allowed(d, v, append(statusNames(doc), OfflineStatus))
 			}
 		case OperandServiceChannel:
@@ -270,7 +291,7 @@ func validateCriterion(p *parser, doc *Document, r *Rule, n *CriteriaNode) {
 				found = found || ch.DeveloperName == v
 			}
 			if !found {
-				d := p.add(SeverityWarning, "unknown-channel", r, field, off, quote(v)+" is not a service channel in the Salesforce catalog, "+mayNever)
+				d := p.add(SeverityWarning, "unknown-channel", r, field(), off, quote(v)+" is not a service channel in the Salesforce catalog, "+mayNever)
 				p.allowed(d, v, names)
 			}
 		}

@@ -84,6 +84,7 @@ type (
 func register(global js.Value) {
 	api := js.Global().Get("Object").New()
 	api.Set("version", Version)
+	initGC()
 	api.Set("create", js.FuncOf(func(_ js.Value, args []js.Value) (result any) {
 		defer func() {
 			if p := recover(); p != nil {
@@ -122,6 +123,7 @@ func create(args []js.Value) any {
 	if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
 		return failure("invalid-options", "create(configJSON, wake) needs the configuration as JSON text and a wake function")
 	}
+	pauseGC() // gc.go
 	s, err := rules.NewSession([]byte(args[0].String()))
 	if err != nil {
 		return refusal(err)

@@ -12,6 +12,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall/js"
@@ -216,6 +218,75 @@ func TestLintLocatesEveryProblemInTheText(t *testing.T) {
 	}
 	if liveFuncs() != before || engine().Call("stats").Get("instances").Int() != instances {
 		t.Fatal("lint left an instance or a js.Func behind")
+	}
+}
+
+// groupRules is a configuration of n rules whose criteria are 5-member "all" groups.
+func groupRules(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"rules":{"rules":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		s := strconv.Itoa(i)
+		b.WriteString(`{"name":"rule ` + s + `","source":"Connect Agent State Change","criteria":{"all":[` +
+			`{"operandA":"Connect Agent New State","comparator":"Equal to","operandB":"Static Value","operandBValue":"State ` + s + `"},` +
+			`{"operandA":"Connect Agent Old State","comparator":"Not equal to","operandB":"Static Value","operandBValue":"Unused"},` +
+			`{"operandA":"Connect Routing Profile","comparator":"Not equal to","operandB":"Static Value","operandBValue":"Unused"},` +
+			`{"operandA":"Connect Agent Next State","comparator":"Not equal to","operandB":"Static Value","operandBValue":"Unused"},` +
+			`{"operandA":"Salesforce Agent New State","comparator":"Not equal to","operandB":"Static Value","operandBValue":"Unused"}]},` +
+			`"destination":"Salesforce Agent State","state":"Status_` + s + `"}`)
+	}
+	b.WriteString(`]}}`)
+	return b.String()
+}
+
+// gcPercentNow reads GOGC (SetGCPercent sets it and returns the old value).
+func gcPercentNow() int {
+	p := debug.SetGCPercent(-1)
+	debug.SetGCPercent(p)
+	return p
+}
+
+// create compiles the rules without a collection (the tree it reads is live
+// until the end, a collection would free nothing), and the collector resumes
+// once create has returned, a valid create or not.
+func TestCreatePausesTheCollectorUntilItHasReturned(t *testing.T) {
+	if !gcPauses {
+		t.Skip("the lean build (novert) does not pause the collector: gc_lean.go")
+	}
+	time.Sleep(10 * time.Millisecond) // the pause of an earlier create is over
+	before := gcPercentNow()
+	if before < 0 {
+		t.Fatalf("GOGC is %d before create", before)
+	}
+	cfg := groupRules(1000)
+	for _, c := range []string{cfg, strings.Replace(cfg, "Equal to", "Bigger", 1)} {
+		w := newWaker(t)
+		var m0, m1 runtime.MemStats
+		runtime.GC() // no cycle under way (pausing the collector would finish it)
+		runtime.ReadMemStats(&m0)
+		r := engine().Call("create", c, w.fn)
+		runtime.ReadMemStats(&m1)
+		if r.Get("ok").Bool() {
+			engine().Call("stop", r.Get("id"))
+		} else if r.Get("error").Get("code").String() != "invalid-rules" {
+			t.Fatalf("create: %s", stringify(r))
+		}
+		if m1.NumGC != m0.NumGC {
+			t.Errorf("%d collections while create compiled %d KB of rules", m1.NumGC-m0.NumGC, len(c)>>10)
+		}
+		if m1.TotalAlloc-m0.TotalAlloc < m0.NextGC-m0.HeapAlloc {
+			t.Fatalf("the compile allocated %d bytes, not enough to show a collection (next at %d)", m1.TotalAlloc-m0.TotalAlloc, m0.NextGC)
+		}
+		if p := gcPercentNow(); p != -1 {
+			t.Fatalf("GOGC is %d just after create, want the pause (-1)", p)
+		}
+		time.Sleep(10 * time.Millisecond) // the page's timers run
+		if p := gcPercentNow(); p != before {
+			t.Fatalf("GOGC is %d once create has returned, want %d again", p, before)
+		}
 	}
 }
 

@@ -133,7 +133,7 @@ export function dependencyCosts(repoRoot, opts = {}) {
         { part: "+ rules (the engine: parser, validation, evaluation, coordinator, JSON)", ...diff(v.rules, v.syscalljs) },
         { part: "+ wasm/ glue (instances, clock and timer, the exported input path)", ...diff(v.lean, v.rules) },
         { part: "= the lean module (WASM_TAGS=novert,nodom: syscall/js alone)", ...v.lean },
-        { part: "+ github.com/norunners/vert (the values that cross; brings in reflect, fmt, os, time)", ...diff(v.withVert, v.lean) },
+        { part: "+ github.com/norunners/vert (the values that cross; brings in reflect, fmt, os, time; with them, runtime/debug: create pauses the collector, wasm/gc.go)", ...diff(v.withVert, v.lean) },
         { part: "+ honnef.co/go/js/dom/v2 (the page listeners; its BasicNode methods, no Window)", ...diff(v.withDom, v.lean) },
         { part: "= module as shipped (js/dist/presence-sync.wasm: vert and dom/v2)", ...v.module },
       ],
