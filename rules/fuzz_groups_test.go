@@ -59,16 +59,7 @@ func FuzzFormat(f *testing.F) {
 		if doc == nil {
 			return
 		}
-		if len(doc.Rules) != len(doc2.Rules) {
-			t.Fatalf("%d rules, then %d", len(doc.Rules), len(doc2.Rules))
-		}
-		for i := range doc.Rules {
-			a, b := doc.Rules[i], doc2.Rules[i]
-			if a.Name != b.Name || a.Active != b.Active || a.Source != b.Source || a.Destination != b.Destination ||
-				a.Value != b.Value || a.CooldownMs != b.CooldownMs || !sameCriteria(a.Criteria, b.Criteria) {
-				t.Fatalf("fmt changed rules[%d]:\n%+v\n%+v", i, a, b)
-			}
-		}
+		requireSameRules(t, "fmt", doc, doc2)
 	})
 }
 

@@ -86,16 +86,7 @@ func FuzzParse(f *testing.F) {
 		if diags2.HasErrors() {
 			t.Fatalf("the rules written back do not parse:\n%s\n%s", again, diags2.Errors())
 		}
-		if len(doc2.Rules) != len(doc.Rules) {
-			t.Fatalf("round trip: %d rules, then %d", len(doc.Rules), len(doc2.Rules))
-		}
-		for i := range doc.Rules {
-			a, b := doc.Rules[i], doc2.Rules[i]
-			if a.Name != b.Name || a.Active != b.Active || a.Source != b.Source || a.Destination != b.Destination ||
-				a.Value != b.Value || a.CooldownMs != b.CooldownMs || !sameCriteria(a.Criteria, b.Criteria) {
-				t.Fatalf("round trip changed rules[%d]:\n%+v\n%+v", i, a, b)
-			}
-		}
+		requireSameRules(t, "round trip", doc, doc2)
 	})
 }
 
@@ -110,6 +101,22 @@ func sameStatic(o Operand, a, b Value) bool {
 		return a.Num == b.Num
 	}
 	return a.Str == b.Str
+}
+
+// requireSameRules fails unless doc2 holds doc's rules, field by field and
+// criterion by criterion; what names the step that made doc2.
+func requireSameRules(t *testing.T, what string, doc, doc2 *Document) {
+	t.Helper()
+	if len(doc2.Rules) != len(doc.Rules) {
+		t.Fatalf("%s: %d rules, then %d", what, len(doc.Rules), len(doc2.Rules))
+	}
+	for i := range doc.Rules {
+		a, b := doc.Rules[i], doc2.Rules[i]
+		if a.Name != b.Name || a.Active != b.Active || a.Source != b.Source || a.Destination != b.Destination ||
+			a.Value != b.Value || a.CooldownMs != b.CooldownMs || !sameCriteria(a.Criteria, b.Criteria) {
+			t.Fatalf("%s changed rules[%d]:\n%+v\n%+v", what, i, a, b)
+		}
+	}
 }
 
 // sameCriteria compares two criteria trees node by node (paths aside: the
