@@ -117,6 +117,56 @@ func TestDeferredWriteWhenTheContactEnds(t *testing.T) {
 	})
 }
 
+// What Streams reports again unchanged changes nothing: the shim's filter of
+// unchanged facts (js/src/connect.js) saves crossings, never a decision.
+func TestConnectReportRepeatedChangesNothing(t *testing.T) {
+	states := []ConnectState{{Name: "Available", Type: "routable"}, {Name: "Lunch", Type: "not_routable"},
+		{Name: "Outbound", Type: "routable"}, {Name: "Offline", Type: "offline"}}
+	full := func(contacts []Contact, next string) ConnectReport {
+		return ConnectReport{StateType: "not_routable", Contacts: contacts, HasContacts: true, NextState: next,
+			HasNextState: true, RoutingProfile: "Blended", States: states, HasStates: true}
+	}
+	for _, tc := range []struct {
+		name   string
+		setup  func(co *Coordinator)
+		report ConnectReport
+	}{
+		{"no contact, no next state", func(*Coordinator) {}, full([]Contact{}, "")},
+		{"a chat open, a write deferred until it ends", func(co *Coordinator) {
+			co.HandleConnect(1, full([]Contact{{"chat", "connected"}}, ""))
+			require.Equal(t, []string{"Outbound:deferred"}, fxStatuses(co.HandleEvent(2, omniEv("Available", "OmniManualStatusChange"))))
+		}, full([]Contact{{"chat", "connected"}}, "")},
+		{"on a call, the engine's write enqueued as the next state", func(co *Coordinator) {
+			co.HandleEvent(1, contactEv("Available", "Busy", "system", Contact{"voice", "connected"}))
+			out := co.HandleEvent(2, omniEv("Lunch", "OmniManualStatusChange"))
+			require.Len(t, out.Commands, 1)
+			co.HandleResult(3, out.Commands[0].ID, true, "", "")
+		}, full([]Contact{{"voice", "connected"}}, "Lunch")},
+		{"on a call, a next state the agent queued", func(co *Coordinator) {
+			co.HandleEvent(1, contactEv("Available", "Busy", "system", Contact{"voice", "connected"}))
+		}, full([]Contact{{"voice", "connected"}}, "Outbound")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Training is not among the states reported: the catalog check has something to say, once.
+			co := fxCoord(t, nil, fxOmniToConnect("Available", "Outbound"), fxOmniToConnect("Lunch", "Lunch"),
+				fxOmniToConnect("Training", "Training"))
+			tc.setup(co)
+			first := co.HandleConnect(10, tc.report)
+			if tc.name != "a chat open, a write deferred until it ends" { // its setup reported the states already
+				require.Len(t, first.Errors, 1)
+				assert.Contains(t, first.Errors[0].Message, `targets "Training"`)
+			}
+			before := co.Snapshot()
+			out := co.HandleConnect(11, tc.report)
+			assert.Empty(t, out.Decisions)
+			assert.Empty(t, out.Actions)
+			assert.Empty(t, out.Commands)
+			assert.Empty(t, out.Errors)
+			assert.Equal(t, before, co.Snapshot())
+		})
+	}
+}
+
 // Semantics 12 and 19 for writes sent as the next state.
 func TestEnqueuedWrites(t *testing.T) {
 	voice := Contact{"voice", "connected"}

@@ -18,7 +18,9 @@
  *    that changed}}`. Streams fires `agent::refresh` for every snapshot (src/core.js
  *    `updateAgentData`, before `_fireAgentUpdateEvents` fires the state change and next
  *    state events of the same snapshot), so the snapshot is compared once those ran, in a
- *    microtask: one input per snapshot, none for a snapshot identical to the last one;
+ *    microtask: one input per snapshot, none for a snapshot identical to the last one (a
+ *    saving of crossings only: the engine decides nothing from a repeated report, as
+ *    `TestConnectReportRepeatedChangesNothing` in rules/coordinator_contact_test.go shows);
  *  - after a region failover every field is read again, the agent states included.
  * A write `setState`s the state object Streams lists under that name in `getAgentStates()`
  * now (after a failover: the new region's); its outcome is reported with `failure`'s error
