@@ -253,6 +253,12 @@ export interface ErrorDetail {
   remote?: true;
   /** The writer tab's id, on a remote detail. */
   from?: string;
+  /**
+   * The writer tab shares this error with the agent's other tabs (its writes' failures:
+   * write-failed, timeout, loop; internal). Errors every tab finds for itself (invalid-rules,
+   * invalid-event, unknown-state, the adapters' own) are not shared.
+   */
+  share?: true;
   rule?: string;
   ruleIndex?: number;
   rules?: string[];

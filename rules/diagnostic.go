@@ -128,6 +128,20 @@ func (e *Error) Error() string {
 	return e.Message
 }
 
+// Shared reports whether the writer tab shares the error with the agent's
+// other tabs (they hear it as a remote error): what concerns the writes, which
+// only the writer makes (write-failed, timeout, loop), and a fault of its own
+// module (internal). Not what every tab finds for itself in the same rules and
+// the same platforms' events (invalid-rules, invalid-event, unknown-state):
+// shared, those would reach another tab twice.
+func (e *Error) Shared() bool {
+	switch e.Code {
+	case CodeInvalidRules, CodeInvalidEvent, CodeUnknownState:
+		return false
+	}
+	return true
+}
+
 // Error codes.
 const (
 	CodeInvalidRules = "invalid-rules"

@@ -323,7 +323,11 @@ func (w *jw) diagnostic(d *Diagnostic) {
 	o.end()
 }
 
-func (w *jw) error(e *Error) {
+func (w *jw) error(e *Error) { w.errorOf(e, false) }
+
+// errorOf writes an error; output: one of an engine output's errors, which
+// says whether the writer tab shares it with the other tabs (Error.Shared).
+func (w *jw) errorOf(e *Error, output bool) {
 	o := w.obj()
 	o.str("code", e.Code)
 	o.str("message", e.Message)
@@ -336,6 +340,9 @@ func (w *jw) error(e *Error) {
 	o.strOmit("value", e.Value)
 	o.strOmit("field", e.Field)
 	o.strOmit("cause", e.Cause)
+	if output && e.Shared() {
+		o.boolean("share", true)
+	}
 	if len(e.Problems) > 0 {
 		pw := o.k("problems")
 		pw.b = append(pw.b, '[')
@@ -424,7 +431,7 @@ func (w *jw) output(out *Output) {
 		if i > 0 {
 			ew.b = append(ew.b, ',')
 		}
-		ew.error(e)
+		ew.errorOf(e, true)
 	}
 	ew.b = append(ew.b, ']')
 	o.int("wakeAt", out.WakeAt)

@@ -135,6 +135,42 @@ func TestSessionPlatformErrors(t *testing.T) {
 	}
 }
 
+// The writer tab shares an error with the other tabs only when they cannot
+// find it themselves: its writes' failures, yes; a malformed platform event,
+// which every tab receives, no (it would reach them twice).
+func TestSessionErrorsSayWhetherToShare(t *testing.T) {
+	shares := func(raw []byte) map[string]bool {
+		var o struct {
+			Errors []struct {
+				Code  string `json:"code"`
+				Share *bool  `json:"share"`
+			} `json:"errors"`
+		}
+		require.NoError(t, json.Unmarshal(raw, &o), "%s", raw)
+		m := map[string]bool{}
+		for _, e := range o.Errors {
+			if e.Share != nil {
+				require.True(t, *e.Share, "share is written only as true: %s", raw)
+			}
+			m[e.Code] = e.Share != nil
+		}
+		return m
+	}
+	s, err := NewSession([]byte(`{"rules": ` + string(fxDocJSON(t, nil, fxBase())) + `}`))
+	require.NoError(t, err)
+	handle(t, s, `{"op":"start","now":0,"connect":{"state":"Available"},"salesforce":{"status":{"statusApiName":"Available"}}}`)
+	assert.Equal(t, map[string]bool{"invalid-event": false}, shares(s.Handle([]byte(
+		`{"op":"event","now":1,"event":{"type":"Connect Agent State Change","newState":"Lunch","contacts":[{"type":"chat","state":3}]}}`))))
+	o := handle(t, s, `{"op":"event","now":2,"event":{"type":"Connect Agent State Change","newState":"Lunch"}}`)
+	require.Len(t, o.Commands, 1)
+	assert.Equal(t, map[string]bool{"write-failed": true}, shares(s.Handle([]byte(
+		`{"op":"result","now":3,"id":`+itoa(int(o.Commands[0].ID))+`,"ok":false,"error":{"type":"AccessDeniedException","message":"no"}}`))))
+	for code, want := range map[string]bool{CodeWriteFailed: true, CodeTimeout: true, CodeLoop: true, CodeInternal: true,
+		CodeInvalidRules: false, CodeInvalidEvent: false, CodeUnknownState: false} {
+		assert.Equal(t, want, (&Error{Code: code}).Shared(), code)
+	}
+}
+
 func TestParseOptions(t *testing.T) {
 	o, err := ParseOptions(nil)
 	require.NoError(t, err)

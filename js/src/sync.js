@@ -174,8 +174,11 @@ export function createSync(deps) {
    */
   function dispatch(type, detail) {
     if (stopped) return;
-    // Only the writer shares what it decided and did, so that every tab's log shows it.
-    if (leader && started && SHARED.has(type)) writer.broadcast(/** @type {any} */ (type), detail);
+    // Only the writer shares what it decided and did, so that every tab's log shows it; of
+    // its errors, those the engine marks `share` (the other tabs find the rest themselves).
+    if (leader && started && SHARED.has(type) && (type !== "error" || detail.share === true)) {
+      writer.broadcast(/** @type {any} */ (type), detail);
+    }
     if (held) held.push({ type, detail });
     else dispatchNow(type, detail);
   }

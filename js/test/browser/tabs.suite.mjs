@@ -261,6 +261,39 @@ export function tabsSuite(h) {
       }
     });
 
+    it("an error every tab finds itself reaches each tab once; the writer's failed write reaches every tab", async () => {
+      const room = h().rooms.room(`errors-${++seq}-${Date.now()}`);
+      const context = await h().browser.newContext();
+      try {
+        const tabs = await openTabs(context, room, 2);
+        const { index } = await theLeader(tabs);
+        const writer = tabs[index];
+        const follower = tabs[1 - index];
+        /** @param {import("playwright-core").Page} p */
+        const errors = (p) => p.evaluate(() => window.t.rec.errors.map((e) => ({ code: e.code, remote: !!e.remote, share: !!e.share })));
+
+        // A malformed Omni-Channel payload reaches every tab: each reports it, once.
+        room.omni.emit({ type: "workloadChanged", configuredCapacity: 5, previousWorkload: { n: 1 }, newWorkload: "lots" });
+        for (const p of tabs) await waitFor(p, () => window.t.rec.errors.some((e) => e.code === "invalid-event"));
+        await sleep(300); // a shared copy would have arrived by now
+        for (const p of tabs) {
+          assert.deepEqual(await errors(p), [{ code: "invalid-event", remote: false, share: false }], "reported by the tab itself, not shared");
+        }
+
+        // The writer's Omni-Channel write is refused for good: the writer reports it, and the
+        // follower (which made no write) hears it from the writer, once.
+        room.omni.failNext("INSUFFICIENT_ACCESS");
+        room.ccp.setState("Lunch");
+        await waitFor(writer, () => window.t.rec.errors.some((e) => e.code === "write-failed"));
+        await waitFor(follower, () => window.t.rec.errors.some((e) => e.code === "write-failed"));
+        await sleep(300);
+        assert.deepEqual((await errors(writer)).slice(1), [{ code: "write-failed", remote: false, share: true }]);
+        assert.deepEqual((await errors(follower)).slice(1), [{ code: "write-failed", remote: true, share: true }]);
+      } finally {
+        await context.close();
+      }
+    });
+
     it("messages on the BroadcastChannel are checked: hostile ones are ignored and pollute nothing", async () => {
       const room = h().rooms.room(`bc-${++seq}-${Date.now()}`);
       const context = await h().browser.newContext();
