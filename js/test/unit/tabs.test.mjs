@@ -8,35 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { createOmni, omniAdapter } from "../fakes/index.js";
 import { loadTestdata, settle } from "../fakes/node.js";
 import { defaultRules, fakeStreams, haveDist, loadShim, wasmUrl } from "./node-engine.mjs";
-
-/** A minimal in-process Web Locks: exclusive, ifAvailable, queued requests, abort. */
-function webLocks() {
-  /** @type {Map<string, {held: boolean, queue: Array<() => void>}>} */
-  const locks = new Map();
-  return {
-    request(/** @type {string} */ name, /** @type {any} */ opts, /** @type {(l: any) => any} */ cb) {
-      const lock = locks.get(name) ?? { held: false, queue: [] };
-      locks.set(name, lock);
-      const run = () => {
-        lock.held = true;
-        return Promise.resolve(cb({ name })).finally(() => {
-          lock.held = false;
-          lock.queue.shift()?.();
-        });
-      };
-      if (!lock.held) return run();
-      if (opts.ifAvailable) return Promise.resolve(cb(null));
-      return new Promise((resolve, reject) => {
-        const go = () => run().then(resolve, reject);
-        lock.queue.push(go);
-        opts.signal?.addEventListener("abort", () => {
-          lock.queue = lock.queue.filter((f) => f !== go);
-          reject(new DOMException("aborted", "AbortError"));
-        });
-      });
-    },
-  };
-}
+import { webLocks } from "./web-locks.mjs";
 
 describe("two tabs of one agent", { skip: haveDist ? false : "js/dist is not built (make dist)" }, () => {
   /** @type {any} */

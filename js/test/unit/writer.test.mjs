@@ -3,6 +3,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { agentKey, createWriter } from "../../src/writer.js";
+import { webLocks } from "./web-locks.mjs";
 
 describe("writer.js", () => {
   it("keys the tabs by the agent's username, else its agent id: never by the region or instance a failover changes", () => {
@@ -57,32 +58,7 @@ describe("writer.js", () => {
   });
 
   it("leadership on with a lock manager: the first tab writes, the second follows, and takes over when the first stops", async () => {
-    // A minimal in-process Web Locks: exclusive, ifAvailable, queued requests, abort.
-    /** @type {{name: string, held: boolean, queue: Array<() => void>}} */
-    const lock = { name: "", held: false, queue: [] };
-    const locks = {
-      request(/** @type {string} */ name, /** @type {any} */ opts, /** @type {(l: any) => any} */ cb) {
-        lock.name = name;
-        const run = () => {
-          lock.held = true;
-          return Promise.resolve(cb({ name })).finally(() => {
-            lock.held = false;
-            const next = lock.queue.shift();
-            if (next) next();
-          });
-        };
-        if (!lock.held) return run();
-        if (opts.ifAvailable) return Promise.resolve(cb(null));
-        return new Promise((resolve, reject) => {
-          const go = () => run().then(resolve, reject);
-          lock.queue.push(go);
-          opts.signal?.addEventListener("abort", () => {
-            lock.queue = lock.queue.filter((f) => f !== go);
-            reject(new DOMException("aborted", "AbortError"));
-          });
-        });
-      },
-    };
+    const locks = webLocks();
     const common = { storage: null, BroadcastChannel: null, window: null, document: null, locks };
     /** @type {boolean[]} */
     const second = [];
@@ -90,7 +66,7 @@ describe("writer.js", () => {
     assert.equal(await a.begin(), true);
     const b = createWriter({ leadership: true, key: "presence-sync:k", onChange: (l) => second.push(l), leadershipOptions: common });
     assert.equal(await b.begin(), false);
-    assert.equal(lock.name, "presence-sync:k");
+    assert.deepEqual([...new Set(locks.requested)], ["presence-sync:k"], "every lock asked for is the agent's key");
     assert.equal(a.mode, "locks");
     assert.deepEqual([a.isWriter(), b.isWriter()], [true, false]);
     await a.stop();
